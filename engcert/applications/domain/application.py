@@ -1,0 +1,307 @@
+"""Starting, editing, signing, submitting and withdrawing an application."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from engcert.accounts.models import User
+from engcert.applications.domain.completeness import Problem, application_problems
+from engcert.applications.domain.eligibility import application_eligibility
+from engcert.applications.domain.transition import TransitionError, application_transition
+from engcert.applications.enums import (
+    EDITABLE_BY_APPLICANT,
+    INACTIVE,
+    ApplicationState,
+    AttachmentKind,
+)
+from engcert.applications.models import Application, Attachment, PledgeSignature, PledgeText
+from engcert.audit.domain import audit_event_append
+from engcert.batches.models import Batch
+from engcert.organisations.enums import Role
+from engcert.organisations.models import Membership
+from engcert.privacy.crypto import blind_index
+from engcert.privacy.identity_documents import normalise_document_number
+
+
+class ApplicationError(Exception):
+    """A request the rules do not allow; the message is for the person who made it."""
+
+
+class SubmissionBlocked(ApplicationError):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(_("The application is not complete yet."))
+        self.problems = problems
+
+
+def application_active_get(*, batch: Batch, applicant: User) -> Application | None:
+    return (
+        Application.objects.filter(batch=batch, applicant=applicant)
+        .exclude(state__in=list(INACTIVE))
+        .first()
+    )
+
+
+def application_create(*, batch: Batch, applicant: User, at: datetime | None = None) -> Application:
+    """Start an application, or return the one this person already has in the batch."""
+    if not batch.is_open(at):
+        raise ApplicationError(_("This call is not open for applications."))
+    existing = application_active_get(batch=batch, applicant=applicant)
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                batch=batch,
+                applicant=applicant,
+                framework_version=batch.framework_version,
+                full_name=applicant.full_name,
+                email=applicant.email,
+            )
+            prefix = batch.society.short_name or batch.society.code
+            application.number = f"{prefix}-{batch.code}-{application.pk:06d}".upper()
+            application.save(update_fields=["number"])
+            Membership.objects.get_or_create(
+                user=applicant, organisation=batch.society, role=Role.APPLICANT
+            )
+            audit_event_append(
+                actor=applicant,
+                action="application.create",
+                subject=application,
+                application=application,
+                to_state=ApplicationState.DRAFT,
+            )
+    except IntegrityError:
+        # A second request raced this one; the application it made is the one to use.
+        existing = application_active_get(batch=batch, applicant=applicant)
+        if existing is None:
+            raise
+        return existing
+    return application
+
+
+def application_assert_editable(*, application: Application, by: User) -> None:
+    if application.applicant_id != by.pk:
+        raise ApplicationError(_("Only the applicant can change this application."))
+    if application.state not in EDITABLE_BY_APPLICANT:
+        raise ApplicationError(_("A submitted application can no longer be changed."))
+
+
+def application_update(*, application: Application, by: User, values: dict[str, Any]) -> Application:
+    """Save some of the application's own fields as a draft; nothing is required yet."""
+    application_assert_editable(application=application, by=by)
+    fields = list(values)
+    for name, value in values.items():
+        setattr(application, name, value)
+    if "id_number" in values or "id_type" in values:
+        number = normalise_document_number(application.id_type, application.id_number or "")
+        application.id_number = number
+        application.id_number_index = blind_index(number) if number else ""
+        fields += ["id_number", "id_number_index"]
+    application.save(update_fields=sorted({*fields, "updated_at"}))
+    return application
+
+
+def pledge_current(*, application: Application) -> PledgeText | None:
+    society_pledge = PledgeText.objects.filter(
+        society=application.batch.society, effective_from__lte=timezone.now()
+    ).first()
+    return society_pledge or PledgeText.objects.filter(
+        society__isnull=True, effective_from__lte=timezone.now()
+    ).first()
+
+
+def _normalised_name(name: str) -> str:
+    return "".join(name.split()).casefold()
+
+
+def application_pledge_sign(
+    *,
+    application: Application,
+    by: User,
+    typed_name: str,
+    consents: bool,
+    ip_address: str | None,
+    user_agent: str = "",
+) -> PledgeSignature:
+    application_assert_editable(application=application, by=by)
+    pledge = pledge_current(application=application)
+    if pledge is None:
+        raise ApplicationError(_("No integrity pledge is in force; please contact the society."))
+    if not application.full_name:
+        raise ApplicationError(_("Fill in your full name under personal data first."))
+    if _normalised_name(typed_name) != _normalised_name(application.full_name):
+        raise ApplicationError(_("Type your full name exactly as in your personal data."))
+    if not consents:
+        raise ApplicationError(_("The society and the alliance can only evaluate you with your consent to verification."))
+    with transaction.atomic():
+        PledgeSignature.objects.filter(application=application).delete()
+        signature = PledgeSignature.objects.create(
+            application=application,
+            pledge=pledge,
+            typed_name=typed_name.strip(),
+            consents_to_verification=True,
+            signed_at=timezone.now(),
+            ip_address=ip_address,
+            user_agent=user_agent[:300],
+        )
+        audit_event_append(
+            actor=by,
+            action="application.pledge_signed",
+            subject=application,
+            application=application,
+            data={"pledge_version": pledge.version, "ip": ip_address},
+        )
+    return signature
+
+
+def application_submit(
+    *, application: Application, by: User, at: datetime | None = None
+) -> Application:
+    """Submit (or resubmit) exactly once; a repeated request returns the submitted application."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().select_related("batch", "grade", "framework_version").get(pk=application.pk)
+        if locked.applicant_id != by.pk:
+            raise ApplicationError(_("Only the applicant can submit this application."))
+        target = {
+            ApplicationState.DRAFT: ApplicationState.SUBMITTED,
+            ApplicationState.RETURNED: ApplicationState.RESUBMITTED,
+        }.get(ApplicationState(locked.state))
+        if target is None:
+            if locked.state in (ApplicationState.SUBMITTED, ApplicationState.RESUBMITTED):
+                return locked
+            raise ApplicationError(_("This application cannot be submitted in its present state."))
+        if target == ApplicationState.SUBMITTED and not locked.batch.is_open(at):
+            raise ApplicationError(
+                _("The call closed at %(time)s; submissions are no longer accepted.")
+                % {"time": timezone.localtime(locked.batch.closes_at).strftime("%Y-%m-%d %H:%M")}
+            )
+        problems = application_problems(application=locked)
+        eligibility = application_eligibility(application=locked)
+        if not eligibility.met and not locked.eligibility_explanation.strip():
+            problems.append(
+                Problem(
+                    "review",
+                    "eligibility_explanation",
+                    _("Your record does not appear to meet the grade's requirements; explain why you apply anyway."),
+                )
+            )
+        if problems:
+            raise SubmissionBlocked(problems)
+        try:
+            application_transition(
+                application=locked,
+                to_state=target,
+                by=by,
+                data={"eligibility_unmet": eligibility.unmet},
+                extra_updates={"submitted_at": at, "eligibility_unmet": eligibility.unmet},
+            )
+        except TransitionError as error:
+            raise ApplicationError(str(error)) from error
+    locked.refresh_from_db()
+    return locked
+
+
+def application_withdraw(*, application: Application, by: User, reason: str) -> Application:
+    try:
+        result = application_transition(
+            application=application, to_state=ApplicationState.WITHDRAWN, by=by, reason=reason
+        )
+    except TransitionError as error:
+        raise ApplicationError(str(error)) from error
+    return result.application
+
+
+# Files: recognised by their first bytes, never by their name.
+SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+)
+
+
+@dataclass(frozen=True)
+class SniffedType:
+    content_type: str
+    extension: str
+
+
+def file_type_sniff(head: bytes) -> SniffedType | None:
+    for magic, content_type, extension in SIGNATURES:
+        if head.startswith(magic):
+            return SniffedType(content_type, extension)
+    return None
+
+
+def attachment_upload(
+    *,
+    application: Application,
+    by: User,
+    uploaded: UploadedFile,
+    kind: AttachmentKind,
+    description: str = "",
+) -> Attachment:
+    application_assert_editable(application=application, by=by)
+    size = uploaded.size or 0
+    limit = settings.ENGCERT_MAX_UPLOAD_BYTES
+    if size > limit:
+        raise ApplicationError(
+            _("The file is %(size)s MB; each file may be at most %(limit)s MB.")
+            % {"size": round(size / 1048576, 1), "limit": limit // 1048576}
+        )
+    if size == 0:
+        raise ApplicationError(_("The file is empty."))
+    used = application.attachments.aggregate(total=Sum("size"))["total"] or 0
+    total_limit = settings.ENGCERT_MAX_APPLICATION_UPLOAD_BYTES
+    if used + size > total_limit:
+        raise ApplicationError(
+            _("The attachments of one application may add up to %(limit)s MB; remove a file first.")
+            % {"limit": total_limit // 1048576}
+        )
+    uploaded.seek(0)
+    sniffed = file_type_sniff(uploaded.read(16))
+    if sniffed is None:
+        raise ApplicationError(_("Only PDF, JPEG and PNG files are accepted; this file is none of them."))
+    digest = hashlib.sha256()
+    uploaded.seek(0)
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    original_name = (uploaded.name or "file")[-200:]
+    with transaction.atomic():
+        attachment = Attachment(
+            application=application,
+            kind=kind,
+            original_name=original_name,
+            content_type=sniffed.content_type,
+            size=size,
+            sha256=digest.hexdigest(),
+            description=description[:200],
+            uploaded_by=by,
+        )
+        # The stored name is random: the original name is kept for display only.
+        attachment.file.save(f"{attachment.uid.hex}{sniffed.extension}", uploaded, save=False)
+        try:
+            attachment.save()
+        except Exception:
+            attachment.file.delete(save=False)
+            raise
+    return attachment
+
+
+def attachment_delete(*, attachment: Attachment, by: User) -> None:
+    application_assert_editable(application=attachment.application, by=by)
+    storage_name = attachment.file.name
+    storage = attachment.file.storage
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(storage_name))

@@ -1,0 +1,121 @@
+"""The one function that moves an application from one state to another."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from engcert.accounts.models import User
+from engcert.applications.enums import ApplicationState
+from engcert.applications.models import Application
+from engcert.applications.transitions import REASON_REQUIRED, TRANSITIONS, Actor
+from engcert.audit.domain import audit_event_append
+from engcert.organisations.enums import Role
+from engcert.organisations.models import Membership
+
+
+class TransitionError(Exception):
+    """A move the table, the actor or the input does not allow; the message is for people."""
+
+
+@dataclass(frozen=True)
+class TransitionResult:
+    application: Application
+    changed: bool
+
+
+def actor_roles(*, application: Application, user: User | None) -> frozenset[Actor]:
+    """Which of the table's actors this user is for this application."""
+    if user is None:
+        return frozenset({Actor.SYSTEM})
+    roles: set[Actor] = set()
+    if application.applicant_id == user.pk:
+        roles.add(Actor.APPLICANT)
+    society_id = application.batch.society_id
+    held = set(
+        Membership.objects.filter(user=user, is_active=True)
+        .filter(organisation_id__in=[society_id, *_alliance_ids()])
+        .values_list("role", flat=True)
+    )
+    mapping = {
+        Role.STAFF: Actor.STAFF,
+        Role.EXAMINER: Actor.EXAMINER,
+        Role.COMMITTEE: Actor.COMMITTEE,
+        Role.ALLIANCE_REVIEWER: Actor.ALLIANCE,
+    }
+    roles.update(actor for role, actor in mapping.items() if role in held)
+    return frozenset(roles)
+
+
+def _alliance_ids() -> list[int]:
+    from engcert.organisations.enums import OrganisationKind
+    from engcert.organisations.models import Organisation
+
+    return list(Organisation.objects.filter(kind=OrganisationKind.ALLIANCE).values_list("pk", flat=True))
+
+
+def application_transition(
+    *,
+    application: Application,
+    to_state: ApplicationState,
+    by: User | None,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    extra_updates: dict[str, Any] | None = None,
+) -> TransitionResult:
+    """Lock, check, write, audit, notify after commit. Repeating a finished move is a no-op."""
+    reason = reason.strip()
+    with transaction.atomic():
+        locked = (
+            Application.objects.select_for_update()
+            .select_related("batch")
+            .get(pk=application.pk)
+        )
+        if locked.state == to_state:
+            return TransitionResult(locked, changed=False)
+        from_state = ApplicationState(locked.state)
+        allowed = TRANSITIONS.get(from_state, {}).get(to_state)
+        if allowed is None:
+            raise TransitionError(
+                _("An application that is “%(from)s” cannot become “%(to)s”.")
+                % {"from": from_state.label, "to": to_state.label}
+            )
+        if not allowed & actor_roles(application=locked, user=by):
+            raise TransitionError(_("You are not allowed to make this change."))
+        if (from_state, to_state) in REASON_REQUIRED and not reason:
+            raise TransitionError(_("Please give a reason."))
+        now = timezone.now()
+        locked.state = to_state
+        locked.state_changed_at = now
+        fields = ["state", "state_changed_at", "updated_at"]
+        for name, value in (extra_updates or {}).items():
+            setattr(locked, name, value)
+            fields.append(name)
+        locked.save(update_fields=fields)
+        audit_event_append(
+            actor=by,
+            action="application.transition",
+            subject=locked,
+            application=locked,
+            from_state=from_state,
+            to_state=to_state,
+            reason=reason,
+            data=data,
+        )
+        transaction.on_commit(
+            lambda: _notify(locked.pk, from_state.value, to_state.value, reason)
+        )
+    application.refresh_from_db()
+    return TransitionResult(application, changed=True)
+
+
+def _notify(application_id: int, from_state: str, to_state: str, reason: str) -> None:
+    from engcert.applications.tasks import application_notify_state_change
+
+    application_notify_state_change.enqueue(
+        application_id=application_id, from_state=from_state, to_state=to_state, reason=reason
+    )

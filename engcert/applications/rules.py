@@ -1,0 +1,38 @@
+"""Who may see and do what with an application."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from engcert.applications.enums import EDITABLE_BY_APPLICANT
+from engcert.organisations.enums import Role
+from engcert.organisations.models import Membership
+
+
+@rules.predicate
+def is_applicant(user: Any, application: Any) -> bool:
+    return application is not None and application.applicant_id == user.pk
+
+
+@rules.predicate
+def is_society_staff(user: Any, application: Any) -> bool:
+    if application is None or not user.is_authenticated:
+        return False
+    return Membership.objects.filter(
+        user=user,
+        organisation_id=application.batch.society_id,
+        role=Role.STAFF,
+        is_active=True,
+    ).exists()
+
+
+@rules.predicate
+def is_editable(user: Any, application: Any) -> bool:
+    return application is not None and application.state in EDITABLE_BY_APPLICANT
+
+
+rules.add_perm("applications.view_application", is_applicant | is_society_staff)
+rules.add_perm("applications.edit_application", is_applicant & is_editable)
+rules.add_perm("applications.view_identity_number", is_society_staff)

@@ -1,0 +1,230 @@
+"""Django settings for engcert. Every tunable value comes from the environment (see env.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engcert.env import env_bool, env_int, env_list, env_path, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = env_path("ENGCERT_DATA_DIR", BASE_DIR / "var")
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("ENGCERT_DEBUG", False)
+SECRET_KEY = env_str("ENGCERT_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG and env_bool("ENGCERT_REQUIRE_SECRETS", False):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("ENGCERT_SECRET_KEY must be set in production")
+    SECRET_KEY = "engcert-development-only-secret-key-do-not-use-in-production"
+
+ALLOWED_HOSTS = env_list("ENGCERT_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("ENGCERT_CSRF_TRUSTED_ORIGINS", [])
+SITE_URL = env_str("ENGCERT_SITE_URL", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.forms",
+    "rules.apps.AutodiscoverRulesConfig",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "django_tasks",
+    "django_tasks_db",
+    "engcert.accounts",
+    "engcert.organisations",
+    "engcert.frameworks",
+    "engcert.batches",
+    "engcert.privacy",
+    "engcert.audit",
+    "engcert.applications",
+    "engcert.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "engcert.accounts.middleware.RequireSecondFactorMiddleware",
+]
+
+ROOT_URLCONF = "engcert.urls"
+FORM_RENDERER = "engcert.forms.FormRenderer"
+WSGI_APPLICATION = "engcert.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "engcert" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.tz",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "engcert.accounts.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# Database: SQLite by default for local runs; DATABASE_URL-style pieces for PostgreSQL.
+DB_ENGINE = env_str("ENGCERT_DB", "sqlite")
+if DB_ENGINE == "postgres":
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": env_str("ENGCERT_DB_NAME", "engcert"),
+            "USER": env_str("ENGCERT_DB_USER", "postgres"),
+            "PASSWORD": env_str("ENGCERT_DB_PASSWORD", ""),
+            "HOST": env_str("ENGCERT_DB_HOST", "127.0.0.1"),
+            "PORT": env_str("ENGCERT_DB_PORT", "5432"),
+            "CONN_MAX_AGE": env_int("ENGCERT_DB_CONN_MAX_AGE", 60),
+            "CONN_HEALTH_CHECKS": True,
+            "ATOMIC_REQUESTS": False,
+        }
+    }
+elif DB_ENGINE == "sqlite":
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": env_path("ENGCERT_SQLITE_PATH", DATA_DIR / "engcert.sqlite3"),
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+        }
+    }
+else:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("ENGCERT_DB must be 'sqlite' or 'postgres'")
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Internationalisation: Simplified Chinese first, English on request; Beijing time.
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "engcert" / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = env_path("ENGCERT_STATIC_ROOT", DATA_DIR / "static")
+STATICFILES_DIRS = [BASE_DIR / "engcert" / "static"]
+
+# Uploads go through Django's storage API; production may configure an S3-compatible store.
+MEDIA_ROOT = env_path("ENGCERT_MEDIA_ROOT", DATA_DIR / "media")
+STORAGES = {
+    "default": {
+        "BACKEND": env_str(
+            "ENGCERT_FILE_STORAGE", "django.core.files.storage.FileSystemStorage"
+        ),
+    },
+    "staticfiles": {
+        "BACKEND": env_str(
+            "ENGCERT_STATIC_STORAGE",
+            "django.contrib.staticfiles.storage.StaticFilesStorage",
+        ),
+    },
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("ENGCERT_MAX_REQUEST_BYTES", 12 * 1024 * 1024)
+ENGCERT_MAX_UPLOAD_BYTES = env_int("ENGCERT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+ENGCERT_MAX_APPLICATION_UPLOAD_BYTES = env_int(
+    "ENGCERT_MAX_APPLICATION_UPLOAD_BYTES", 50 * 1024 * 1024
+)
+ENGCERT_MAX_TEXT_CHARS = env_int("ENGCERT_MAX_TEXT_CHARS", 20000)
+
+# Field encryption for identity-document numbers. Comma-separated keys, newest first;
+# the first encrypts, all decrypt (so keys can be rotated). Development derives one.
+ENGCERT_FIELD_KEYS = env_list("ENGCERT_FIELD_KEYS", [])
+ENGCERT_INDEX_KEY = env_str("ENGCERT_INDEX_KEY", "")
+
+# Mail: console in development, SMTP in production.
+EMAIL_BACKEND = env_str("ENGCERT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = env_path("ENGCERT_EMAIL_FILE_PATH", DATA_DIR / "mail")
+EMAIL_HOST = env_str("ENGCERT_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("ENGCERT_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("ENGCERT_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("ENGCERT_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("ENGCERT_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("ENGCERT_EMAIL_USE_SSL", False)
+DEFAULT_FROM_EMAIL = env_str("ENGCERT_DEFAULT_FROM_EMAIL", "engcert <noreply@engcert.localhost>")
+
+# Background work: django-tasks with the database backend; `manage.py db_worker` runs it.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("ENGCERT_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+CACHES = {
+    "default": {
+        "BACKEND": env_str(
+            "ENGCERT_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"
+        ),
+        "LOCATION": env_str("ENGCERT_CACHE_LOCATION", ""),
+    }
+}
+
+# Accounts (django-allauth): email is the login; the address must be verified.
+SITE_ID = 1
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[engcert] "
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+ACCOUNT_ADAPTER = "engcert.accounts.adapter.AccountAdapter"
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "engcert"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("ENGCERT_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("ENGCERT_LOG_LEVEL", "INFO")},
+}
+
