@@ -1,0 +1,63 @@
+# engcert — `make run` serves a demo at http://127.0.0.1:8000; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+RUN_DEBS := fonts-noto-cjk libharfbuzz-subset0 gettext
+TEST_DEBS := $(RUN_DEBS) chromium poppler-utils libnss3-tools
+
+.PHONY: run test lint typecheck messages bench serve clean system-run system-test postgres
+
+$(VENV)/.run-installed: requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "engcert needs Python 3.11 or newer"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.test-installed: $(VENV)/.run-installed requirements-dev.txt
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+system-run:
+	@scripts/ensure-debs $(RUN_DEBS)
+
+system-test:
+	@scripts/ensure-debs $(TEST_DEBS)
+
+messages: $(VENV)/.run-installed system-run
+	@cd engcert && ../$(MANAGE) compilemessages -v0
+
+run: $(VENV)/.run-installed system-run messages
+	ENGCERT_DEBUG=true $(MANAGE) migrate -v0
+	ENGCERT_DEBUG=true $(MANAGE) load_demo
+	@echo "Starting the task worker and the web server at http://$(HOST):$(PORT)/ (Ctrl-C stops both)"
+	@ENGCERT_DEBUG=true $(MANAGE) db_worker --queue-name '*' >var/worker.log 2>&1 & worker=$$!; \
+	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	ENGCERT_DEBUG=true $(MANAGE) runserver $(HOST):$(PORT)
+
+postgres:
+	@scripts/ensure-postgres
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.test-installed
+	$(BIN)/mypy engcert
+
+test: $(VENV)/.test-installed system-test messages postgres lint typecheck
+	@echo "== suite on SQLite =="
+	ENGCERT_DB=sqlite $(BIN)/python -m pytest $(PYTEST_ARGS)
+	@echo "== suite on PostgreSQL =="
+	ENGCERT_DB=postgres $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.test-installed system-test messages postgres
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,112 @@
+"""Load a demo: one society, units, a user per role and applications in every stage."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from engcert.accounts.models import User
+from engcert.applications.domain.application import application_create, application_submit, application_update
+from engcert.applications.domain.transition import application_transition
+from engcert.applications.enums import ApplicationState as S
+from engcert.applications.models import Application
+from engcert.batches.models import Batch
+from engcert.demo import builders
+from engcert.organisations.enums import Role
+
+PASSWORD = "engcert-demo-2026"
+
+# Each demo applicant's application is walked along this path of (state, actor role) steps.
+PATHS: list[tuple[str, list[tuple[S, str, str]]]] = [
+    ("submitted", []),
+    ("returned", [(S.RETURNED, "staff", "请补充学位证书的清晰扫描件。")]),
+    ("review_passed", [(S.REVIEW_PASSED, "staff", "")]),
+    ("rejected", [(S.REJECTED, "staff", "工作年限不满足申请级别要求。")]),
+    ("interview", [(S.REVIEW_PASSED, "staff", ""), (S.INTERVIEW_SCHEDULED, "staff", "")]),
+    ("interviewed", [(S.REVIEW_PASSED, "staff", ""), (S.INTERVIEW_SCHEDULED, "staff", ""), (S.INTERVIEWED, "staff", "")]),
+    ("deliberation", [(S.REVIEW_PASSED, "staff", ""), (S.INTERVIEW_SCHEDULED, "staff", ""), (S.INTERVIEWED, "staff", ""), (S.DELIBERATION, "staff", "")]),
+    ("approved", [(S.REVIEW_PASSED, "staff", ""), (S.INTERVIEW_SCHEDULED, "staff", ""), (S.INTERVIEWED, "staff", ""), (S.DELIBERATION, "staff", ""), (S.APPROVED, "committee", "")]),
+    ("notice", [(S.REVIEW_PASSED, "staff", ""), (S.INTERVIEW_SCHEDULED, "staff", ""), (S.INTERVIEWED, "staff", ""), (S.DELIBERATION, "staff", ""), (S.APPROVED, "committee", ""), (S.PUBLIC_NOTICE, "staff", "")]),
+    ("registered", [(S.REVIEW_PASSED, "staff", ""), (S.INTERVIEW_SCHEDULED, "staff", ""), (S.INTERVIEWED, "staff", ""), (S.DELIBERATION, "staff", ""), (S.APPROVED, "committee", ""), (S.PUBLIC_NOTICE, "staff", ""), (S.NOTICE_PASSED, "staff", ""), (S.WITH_ALLIANCE, "staff", ""), (S.REGISTERED, "alliance", "")]),
+    ("withdrawn", [(S.WITHDRAWN, "applicant", "因工作调动，本批次暂不申请。")]),
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo data (idempotent: does nothing if the demo society already has a batch)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--quiet", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        society = builders.society_create()
+        if Batch.objects.filter(society=society).exists():
+            if not options["quiet"]:
+                self.stdout.write("Demo data is already loaded.")
+            self._print_logins()
+            return
+        with transaction.atomic():
+            self._load(society)
+        self._print_logins()
+
+    def _load(self, society: Any) -> None:
+        alliance = builders.alliance_ensure()
+        unit_a = builders.unit_create(society=society, code="sepco3", name="山东电力建设第三工程有限公司", name_en="SEPCOIII Electric Power Construction")
+        unit_b = builders.unit_create(society=society, code="cpecc", name="中国电力工程顾问集团有限公司", name_en="China Power Engineering Consulting Group")
+        people = {
+            "staff": builders.user_create(email="staff@demo.engcert", password=PASSWORD, full_name="周敏（学会工作人员）", role=Role.STAFF, organisation=society),
+            "examiner": builders.user_create(email="examiner@demo.engcert", password=PASSWORD, full_name="吴强（考官）", role=Role.EXAMINER, organisation=society),
+            "committee": builders.user_create(email="committee@demo.engcert", password=PASSWORD, full_name="郑华（审议委员）", role=Role.COMMITTEE, organisation=society),
+            "alliance": builders.user_create(email="alliance@demo.engcert", password=PASSWORD, full_name="钱锋（联合体审核人员）", role=Role.ALLIANCE_REVIEWER, organisation=alliance),
+            "unit_a": builders.user_create(email="unit-a@demo.engcert", password=PASSWORD, full_name="孙丽（申报单位联系人）", role=Role.UNIT_ADMIN, organisation=unit_a),
+            "unit_b": builders.user_create(email="unit-b@demo.engcert", password=PASSWORD, full_name="冯涛（申报单位联系人）", role=Role.UNIT_ADMIN, organisation=unit_b),
+        }
+        admin = User.objects.filter(email="admin@demo.engcert").first()
+        if admin is None:
+            User.objects.create_superuser(email="admin@demo.engcert", password=PASSWORD, full_name="系统管理员")
+        builders.user_create(email="admin@demo.engcert", password=PASSWORD)
+
+        batch = builders.batch_create(society=society)
+        builders.batch_create(
+            society=society, code="2022-b3", name="第三批电气工程类工程会员", name_en="Third batch of electrical engineering members",
+            opens_at=batch.opens_at.replace(year=2022), closes_at=batch.opens_at.replace(year=2022, month=12, day=31), published=True,
+        )
+        # The demo applicant: a draft partly filled in, to continue from the browser.
+        applicant = builders.user_create(email="applicant@demo.engcert", password=PASSWORD, full_name="王伟")
+        draft = application_create(batch=batch, applicant=applicant)
+        application_update(application=draft, by=applicant, values={"full_name": "王伟", "gender": "M", "nationality": "中国", "phone": "13800000001"})
+
+        for index, (label, steps) in enumerate(PATHS):
+            unit = unit_a if index % 2 == 0 else unit_b
+            person = builders.person_for(index + 1, employer=unit.name)
+            user = builders.user_create(email=f"{label}@demo.engcert", password=PASSWORD, full_name=person.full_name)
+            application = builders.application_complete_draft(
+                batch=batch, applicant=user, person=person, unit=unit, index=index + 1,
+                grade_code=["AE", "PE", "SPE"][index % 3], years_of_practice=[3, 9, 12][index % 3],
+            )
+            application_submit(application=application, by=user)
+            for state, actor, reason in steps:
+                by = user if actor == "applicant" else people["alliance" if actor == "alliance" else actor]
+                application_transition(application=application, to_state=state, by=by, reason=reason)
+
+    def _print_logins(self) -> None:
+        rows = [
+            ("applicant (申请人)", "applicant@demo.engcert"),
+            ("applicant, submitted (已提交)", "submitted@demo.engcert"),
+            ("applicant, returned (退回修改)", "returned@demo.engcert"),
+            ("unit administrator A (申报单位联系人)", "unit-a@demo.engcert"),
+            ("unit administrator B", "unit-b@demo.engcert"),
+            ("society staff (学会工作人员) *", "staff@demo.engcert"),
+            ("examiner (考官) *", "examiner@demo.engcert"),
+            ("committee member (审议委员) *", "committee@demo.engcert"),
+            ("alliance reviewer (联合体审核人员) *", "alliance@demo.engcert"),
+            ("site administrator *", "admin@demo.engcert"),
+        ]
+        self.stdout.write("\nDemo logins (password for all: %s)" % PASSWORD)
+        for role, email in rows:
+            self.stdout.write(f"  {role:<40} {email}")
+        self.stdout.write("  * sets up an authenticator app (TOTP) at first sign-in\n")
+        count = Application.objects.count()
+        self.stdout.write(f"Applications in the demo: {count}\n")

@@ -1,0 +1,105 @@
+"""Personas built once and reused: applicant, unit admin, staff, examiner, committee member,
+alliance reviewer and an outsider, around one society with an open batch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.test import Client
+
+from engcert.accounts.models import User
+from engcert.applications.models import Application
+from engcert.batches.models import Batch
+from engcert.demo import builders
+from engcert.organisations.enums import Role
+from engcert.organisations.models import Organisation
+
+PASSWORD = "correct-horse-battery-staple-42"
+
+
+@dataclass
+class World:
+    alliance: Organisation
+    society: Organisation
+    unit: Organisation
+    other_unit: Organisation
+    batch: Batch
+    applicant: User
+    other_applicant: User
+    unit_admin: User
+    staff: User
+    examiner: User
+    committee: User
+    reviewer: User
+    outsider: User
+
+    def client_for(self, user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+
+def enrol_totp(user: User) -> None:
+    """Give a privileged persona a TOTP authenticator, as enrolment through the UI would."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(user, generate_totp_secret())
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    alliance = builders.alliance_ensure()
+    society = builders.society_create()
+    unit = builders.unit_create(society=society, code="sepco", name="山东电力建设第三工程有限公司", name_en="SEPCOIII")
+    other_unit = builders.unit_create(society=society, code="cpecc", name="中国电力工程顾问集团", name_en="CPECC")
+    batch = builders.batch_create(society=society)
+
+    def person(email: str, name: str, role: Role | None = None, org: Organisation | None = None) -> User:
+        return builders.user_create(email=email, password=PASSWORD, full_name=name, role=role, organisation=org)
+
+    staff = person("staff@example.com", "学会工作人员", Role.STAFF, society)
+    examiner = person("examiner@example.com", "考官", Role.EXAMINER, society)
+    committee = person("committee@example.com", "审议委员", Role.COMMITTEE, society)
+    reviewer = person("reviewer@example.com", "联合体审核", Role.ALLIANCE_REVIEWER, alliance)
+    for privileged in (staff, examiner, committee, reviewer):
+        enrol_totp(privileged)
+    return World(
+        alliance=alliance,
+        society=society,
+        unit=unit,
+        other_unit=other_unit,
+        batch=batch,
+        applicant=person("applicant@example.com", "王伟"),
+        other_applicant=person("other@example.com", "李娜"),
+        unit_admin=person("unit@example.com", "单位联系人", Role.UNIT_ADMIN, unit),
+        staff=staff,
+        examiner=examiner,
+        committee=committee,
+        reviewer=reviewer,
+        outsider=person("outsider@example.com", "路人"),
+    )
+
+
+@pytest.fixture
+def complete_draft(world: World) -> Application:
+    return builders.application_complete_draft(
+        batch=world.batch,
+        applicant=world.applicant,
+        person=builders.Person("王伟", True, builders.date(1985, 3, 14), world.unit.name),
+        unit=world.unit,
+    )
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: object, tmp_path: object) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined,operator]
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings: object) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}  # type: ignore[attr-defined]
+
+
+__all__ = ["PASSWORD", "Authenticator", "World", "enrol_totp"]
