@@ -6,6 +6,7 @@ from engcert.accounts import views as account_views
 
 urlpatterns = [
     path("", account_views.home, name="home"),
+    path("healthz", account_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("calls/", include("engcert.batches.urls_public")),

@@ -12,7 +12,7 @@ from engcert.organisations.selectors import user_needs_second_factor
 
 # Paths a person without a second factor may still reach: signing in and out, enrolling,
 # switching language, static files and the public pages.
-ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/calls/", "/favicon")
+ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/calls/", "/favicon", "/healthz")
 
 
 class RequireSecondFactorMiddleware:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.views.decorators.cache import never_cache
 from django.shortcuts import render
 
 from engcert.batches.selectors import batch_list_public
@@ -14,3 +15,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
         context["my_applications"] = application_list_for_applicant(user=request.user)  # type: ignore[arg-type]
     return render(request, "home.html", context)
+
+
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers, and the benchmark's ceiling: no database, no template."""
+    return HttpResponse("ok", content_type="text/plain")
