@@ -17,7 +17,7 @@ if not SECRET_KEY:
         from django.core.exceptions import ImproperlyConfigured
 
         raise ImproperlyConfigured("ENGCERT_SECRET_KEY must be set in production")
-    SECRET_KEY = "engcert-development-only-secret-key-do-not-use-in-production"
+    SECRET_KEY = "engcert-development-only-secret-key-do-not-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ENGCERT_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("ENGCERT_CSRF_TRUSTED_ORIGINS", [])
@@ -145,9 +145,7 @@ STATICFILES_DIRS = [BASE_DIR / "engcert" / "static"]
 MEDIA_ROOT = env_path("ENGCERT_MEDIA_ROOT", DATA_DIR / "media")
 STORAGES = {
     "default": {
-        "BACKEND": env_str(
-            "ENGCERT_FILE_STORAGE", "django.core.files.storage.FileSystemStorage"
-        ),
+        "BACKEND": env_str("ENGCERT_FILE_STORAGE", "django.core.files.storage.FileSystemStorage"),
     },
     "staticfiles": {
         "BACKEND": env_str(
@@ -159,9 +157,7 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("ENGCERT_MAX_REQUEST_BYTES", 12 * 1024 * 1024)
 ENGCERT_MAX_UPLOAD_BYTES = env_int("ENGCERT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
-ENGCERT_MAX_APPLICATION_UPLOAD_BYTES = env_int(
-    "ENGCERT_MAX_APPLICATION_UPLOAD_BYTES", 50 * 1024 * 1024
-)
+ENGCERT_MAX_APPLICATION_UPLOAD_BYTES = env_int("ENGCERT_MAX_APPLICATION_UPLOAD_BYTES", 50 * 1024 * 1024)
 ENGCERT_MAX_TEXT_CHARS = env_int("ENGCERT_MAX_TEXT_CHARS", 20000)
 
 # Field encryption for identity-document numbers. Comma-separated keys, newest first;
@@ -189,9 +185,7 @@ TASKS = {
 
 CACHES = {
     "default": {
-        "BACKEND": env_str(
-            "ENGCERT_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"
-        ),
+        "BACKEND": env_str("ENGCERT_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
         "LOCATION": env_str("ENGCERT_CACHE_LOCATION", ""),
     }
 }
@@ -227,4 +221,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("ENGCERT_LOG_LEVEL", "INFO")},
 }
-

@@ -16,7 +16,11 @@ def get_application_for_user(*, user: User, uid: UUID, full: bool = False) -> Ap
     pk = Application.objects.filter(uid=uid).values_list("pk", flat=True).first()
     if pk is None:
         raise Http404
-    application = application_get_full(pk=pk) if full else Application.objects.select_related("batch", "batch__society").get(pk=pk)
+    application = (
+        application_get_full(pk=pk)
+        if full
+        else Application.objects.select_related("batch", "batch__society").get(pk=pk)
+    )
     if not user.has_perm("applications.view_application", application):
         raise Http404
     return application

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_stubs_ext import StrPromise
 
 
 class ApplicationState(models.TextChoices):
@@ -29,7 +30,7 @@ class ApplicationState(models.TextChoices):
 
 
 # The applicant-facing words for each state: plainer than the staff labels.
-PUBLIC_LABELS: dict[str, str] = {
+PUBLIC_LABELS: dict[str, StrPromise] = {
     ApplicationState.DRAFT: _("Not yet submitted"),
     ApplicationState.SUBMITTED: _("Received, waiting for review"),
     ApplicationState.RETURNED: _("Needs changes from you"),

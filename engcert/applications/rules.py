@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-import rules
+from rules.permissions import add_perm
+from rules.predicates import predicate
 
 from engcert.applications.enums import EDITABLE_BY_APPLICANT
 from engcert.organisations.enums import Role
 from engcert.organisations.models import Membership
 
 
-@rules.predicate
+@predicate
 def is_applicant(user: Any, application: Any) -> bool:
     return application is not None and application.applicant_id == user.pk
 
 
-@rules.predicate
+@predicate
 def is_society_staff(user: Any, application: Any) -> bool:
     if application is None or not user.is_authenticated:
         return False
@@ -28,11 +29,11 @@ def is_society_staff(user: Any, application: Any) -> bool:
     ).exists()
 
 
-@rules.predicate
+@predicate
 def is_editable(user: Any, application: Any) -> bool:
     return application is not None and application.state in EDITABLE_BY_APPLICANT
 
 
-rules.add_perm("applications.view_application", is_applicant | is_society_staff)
-rules.add_perm("applications.edit_application", is_applicant & is_editable)
-rules.add_perm("applications.view_identity_number", is_society_staff)
+add_perm("applications.view_application", is_applicant | is_society_staff)
+add_perm("applications.edit_application", is_applicant & is_editable)
+add_perm("applications.view_identity_number", is_society_staff)

@@ -7,9 +7,7 @@ from engcert.applications.models import Application
 
 
 def application_list_for_applicant(*, user: User) -> QuerySet[Application]:
-    return Application.objects.filter(applicant=user).select_related(
-        "batch", "batch__society", "grade"
-    )
+    return Application.objects.filter(applicant=user).select_related("batch", "batch__society", "grade")
 
 
 def application_get_full(*, pk: int) -> Application:

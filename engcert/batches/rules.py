@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import rules
+from rules.permissions import add_perm
+from rules.predicates import predicate
 
 from engcert.organisations.enums import Role
 from engcert.organisations.models import Membership
 
 
-@rules.predicate
+@predicate
 def is_staff_of_society(user: Any, society: Any) -> bool:
     if society is None or not user.is_authenticated:
         return False
@@ -17,4 +18,4 @@ def is_staff_of_society(user: Any, society: Any) -> bool:
     ).exists()
 
 
-rules.add_perm("batches.manage_batches", is_staff_of_society)
+add_perm("batches.manage_batches", is_staff_of_society)

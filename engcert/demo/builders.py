@@ -45,10 +45,19 @@ ELECTRICAL_SCOPE: list[tuple[str, str, str, list[tuple[str, str]]]] = [
     ("03", "电机与电器", "Electrical machines and apparatus", []),
     ("04", "电力电子与电力传动", "Power electronics and drives", []),
     ("05", "电工理论与新技术", "Electrical theory and new technology", []),
-    ("06", "发电", "Power generation", [
-        ("火电", "Thermal power"), ("水电", "Hydropower"), ("核电", "Nuclear power"),
-        ("风电", "Wind power"), ("太阳能", "Solar power"), ("其他新能源", "Other new energy"),
-    ]),
+    (
+        "06",
+        "发电",
+        "Power generation",
+        [
+            ("火电", "Thermal power"),
+            ("水电", "Hydropower"),
+            ("核电", "Nuclear power"),
+            ("风电", "Wind power"),
+            ("太阳能", "Solar power"),
+            ("其他新能源", "Other new energy"),
+        ],
+    ),
     ("07", "输电", "Transmission", []),
     ("08", "变电", "Substations", []),
     ("09", "配电与用电", "Distribution and utilisation", []),
@@ -73,7 +82,13 @@ def alliance_ensure() -> Organisation:
     return alliance
 
 
-def society_create(*, code: str = "csee", name: str = "中国电机工程学会", name_en: str = "Chinese Society for Electrical Engineering", short_name: str = "CSEE") -> Organisation:
+def society_create(
+    *,
+    code: str = "csee",
+    name: str = "中国电机工程学会",
+    name_en: str = "Chinese Society for Electrical Engineering",
+    short_name: str = "CSEE",
+) -> Organisation:
     field, _ = EngineeringField.objects.get_or_create(
         code="electrical", defaults={"name": "电气工程", "name_en": "Electrical engineering"}
     )
@@ -91,11 +106,17 @@ def society_create(*, code: str = "csee", name: str = "中国电机工程学会"
     society.authorised_fields.add(field)
     if created:
         for position, (dcode, dname, dname_en, children) in enumerate(ELECTRICAL_SCOPE):
-            parent = Discipline.objects.create(society=society, code=dcode, name=dname, name_en=dname_en, position=position)
+            parent = Discipline.objects.create(
+                society=society, code=dcode, name=dname, name_en=dname_en, position=position
+            )
             for child_position, (cname, cname_en) in enumerate(children):
                 Discipline.objects.create(
-                    society=society, parent=parent, code=f"{dcode}.{child_position + 1}",
-                    name=cname, name_en=cname_en, position=child_position,
+                    society=society,
+                    parent=parent,
+                    code=f"{dcode}.{child_position + 1}",
+                    name=cname,
+                    name_en=cname_en,
+                    position=child_position,
                 )
     return society
 
@@ -108,14 +129,24 @@ def unit_create(*, society: Organisation, code: str, name: str, name_en: str = "
     return unit
 
 
-def user_create(*, email: str, password: str, full_name: str = "", role: Role | None = None, organisation: Organisation | None = None, verified: bool = True) -> User:
+def user_create(
+    *,
+    email: str,
+    password: str,
+    full_name: str = "",
+    role: Role | None = None,
+    organisation: Organisation | None = None,
+    verified: bool = True,
+) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(email=email, password=password, full_name=full_name)
     if verified:
         from allauth.account.models import EmailAddress
 
-        EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+        EmailAddress.objects.update_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
     if role is not None and organisation is not None:
         Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
     return user
@@ -255,13 +286,25 @@ def application_complete_draft(
         "referee_phone": "13900000000",
     }
     WorkEntry.objects.create(
-        application=application, employer=person.employer, department="工程技术部", position="助理工程师",
-        start_date=start, end_date=middle - timedelta(days=1), description="变电站电气一次设计与调试。", **referee,
+        application=application,
+        employer=person.employer,
+        department="工程技术部",
+        position="助理工程师",
+        start_date=start,
+        end_date=middle - timedelta(days=1),
+        description="变电站电气一次设计与调试。",
+        **referee,
     )
     WorkEntry.objects.create(
-        application=application, employer=person.employer, department="工程技术部", position="项目技术负责人",
-        start_date=middle, end_date=None, is_responsible_charge=True,
-        description="负责海外输变电工程的技术管理与现场调试。", **referee,
+        application=application,
+        employer=person.employer,
+        department="工程技术部",
+        position="项目技术负责人",
+        start_date=middle,
+        end_date=None,
+        is_responsible_charge=True,
+        description="负责海外输变电工程的技术管理与现场调试。",
+        **referee,
     )
     project = Project.objects.create(
         application=application,
@@ -282,8 +325,12 @@ def application_complete_draft(
         )
         statement.projects.add(project)
     CpdRecord.objects.create(
-        application=application, activity_type="training", title="智能变电站技术培训",
-        date=today - timedelta(days=200), hours=Decimal("24"), provider="中国电机工程学会",
+        application=application,
+        activity_type="training",
+        title="智能变电站技术培训",
+        date=today - timedelta(days=200),
+        hours=Decimal("24"),
+        provider="中国电机工程学会",
     )
     application_pledge_sign(
         application=application,
@@ -297,7 +344,28 @@ def application_complete_draft(
 
 # Surnames and given names for demo people, with a rare character beyond the BMP in one of them.
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
-GIVEN = ["伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀兰", "霞"]
+GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "秀英",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀兰",
+    "霞",
+]
 
 
 def person_for(index: int, *, employer: str) -> Person:

@@ -20,6 +20,4 @@ class Role(models.TextChoices):
 
 
 # Roles that act on other people's files must use a second factor before they can act.
-SECOND_FACTOR_ROLES = frozenset(
-    {Role.STAFF, Role.EXAMINER, Role.COMMITTEE, Role.ALLIANCE_REVIEWER}
-)
+SECOND_FACTOR_ROLES = frozenset({Role.STAFF, Role.EXAMINER, Role.COMMITTEE, Role.ALLIANCE_REVIEWER})

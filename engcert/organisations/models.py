@@ -20,15 +20,15 @@ class BilingualName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.display_name
+
     @property
     def display_name(self) -> str:
         language = get_language() or "zh-hans"
         if language.startswith("en") and self.name_en:
             return self.name_en
         return self.name
-
-    def __str__(self) -> str:
-        return self.display_name
 
 
 class EngineeringField(BilingualName):
@@ -62,9 +62,7 @@ class Organisation(BilingualName):
         blank=True,
         related_name="societies",
     )
-    credit_code = models.CharField(
-        _("unified social credit code"), max_length=18, blank=True
-    )
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     head_name = models.CharField(_("name of the head"), max_length=100, blank=True)
     head_title = models.CharField(_("title of the head"), max_length=100, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -112,9 +110,7 @@ class Discipline(BilingualName):
         ordering = ["society", "position", "code"]
         verbose_name = _("discipline")
         verbose_name_plural = _("disciplines")
-        constraints = [
-            models.UniqueConstraint(fields=["society", "code"], name="discipline_code_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["society", "code"], name="discipline_code_unique")]
 
     def clean(self) -> None:
         if self.parent is not None:
@@ -153,9 +149,7 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "organisation", "role"], name="membership_unique_role"
-            )
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique_role")
         ]
 
     def __str__(self) -> str:

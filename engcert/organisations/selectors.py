@@ -25,9 +25,7 @@ def user_needs_second_factor(*, user: User) -> bool:
         return False
     if user.is_superuser:
         return True
-    return Membership.objects.filter(
-        user=user, role__in=list(SECOND_FACTOR_ROLES), is_active=True
-    ).exists()
+    return Membership.objects.filter(user=user, role__in=list(SECOND_FACTOR_ROLES), is_active=True).exists()
 
 
 def societies_where_staff(*, user: User) -> QuerySet[Organisation]:

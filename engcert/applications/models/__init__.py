@@ -1,4 +1,4 @@
-from engcert.applications.models.application import Application, PledgeText, PledgeSignature
+from engcert.applications.models.application import Application, PledgeSignature, PledgeText
 from engcert.applications.models.sections import (
     Achievement,
     Attachment,

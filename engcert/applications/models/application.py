@@ -61,12 +61,8 @@ class Application(models.Model):
         limit_choices_to={"kind": OrganisationKind.UNIT},
     )
     simplified_requested = models.BooleanField(_("requests simplified assessment"), default=False)
-    eligibility_explanation = models.TextField(
-        _("explanation of eligibility"), blank=True
-    )
-    eligibility_unmet = models.JSONField(
-        _("eligibility concerns at submission"), default=list, blank=True
-    )
+    eligibility_explanation = models.TextField(_("explanation of eligibility"), blank=True)
+    eligibility_unmet = models.JSONField(_("eligibility concerns at submission"), default=list, blank=True)
     # Personal data (sensitive under PIPL: the document number is encrypted at rest)
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
     full_name_en = models.CharField(_("name in English or pinyin"), max_length=100, blank=True)
@@ -134,9 +130,7 @@ class PledgeText(models.Model):
         ordering = ["-effective_from"]
         verbose_name = _("pledge text")
         verbose_name_plural = _("pledge texts")
-        constraints = [
-            models.UniqueConstraint(fields=["society", "version"], name="pledge_version_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["society", "version"], name="pledge_version_unique")]
 
     def __str__(self) -> str:
         return f"{_('Integrity pledge')} {self.version}"
@@ -150,9 +144,7 @@ class PledgeText(models.Model):
 
 
 class PledgeSignature(models.Model):
-    application = models.OneToOneField(
-        Application, on_delete=models.CASCADE, related_name="pledge_signature"
-    )
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="pledge_signature")
     pledge = models.ForeignKey(PledgeText, verbose_name=_("pledge"), on_delete=models.PROTECT)
     typed_name = models.CharField(_("name typed by the applicant"), max_length=100)
     consents_to_verification = models.BooleanField(_("consents to verification"))
@@ -163,3 +155,6 @@ class PledgeSignature(models.Model):
     class Meta:
         verbose_name = _("pledge signature")
         verbose_name_plural = _("pledge signatures")
+
+    def __str__(self) -> str:
+        return f"{self.typed_name} {self.signed_at:%Y-%m-%d %H:%M}"

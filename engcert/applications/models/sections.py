@@ -36,9 +36,7 @@ class Attachment(models.Model):
     """An uploaded file, recognised by content, stored through the storage API and never public."""
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="attachments"
-    )
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField(_("kind"), max_length=20, choices=AttachmentKind.choices)
     file = models.FileField(_("file"), upload_to="attachments/%Y/%m/", max_length=300)
     original_name = models.CharField(_("file name"), max_length=255)
@@ -47,9 +45,7 @@ class Attachment(models.Model):
     sha256 = models.CharField(max_length=64)
     description = models.CharField(_("description"), max_length=200, blank=True)
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["uploaded_at"]
@@ -86,6 +82,9 @@ class Education(models.Model):
         verbose_name = _("education")
         verbose_name_plural = _("education")
 
+    def __str__(self) -> str:
+        return f"{self.institution} {self.major}"
+
 
 class WorkEntry(Referee):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="work_entries")
@@ -105,6 +104,9 @@ class WorkEntry(Referee):
         verbose_name = _("work history entry")
         verbose_name_plural = _("work history")
 
+    def __str__(self) -> str:
+        return f"{self.employer} {self.position}"
+
 
 class Project(Referee):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="projects")
@@ -112,7 +114,9 @@ class Project(Referee):
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("to"), null=True, blank=True)
     role = models.CharField(_("your role"), max_length=200)
-    scale = models.CharField(_("scale"), max_length=200, help_text=_("e.g. voltage level, capacity, investment"))
+    scale = models.CharField(
+        _("scale"), max_length=200, help_text=_("e.g. voltage level, capacity, investment")
+    )
     responsibilities = models.TextField(_("your own responsibilities"))
     results = models.TextField(_("results"))
 
@@ -135,9 +139,10 @@ class CompetencyStatement(models.Model):
         ordering = ["area__number"]
         verbose_name = _("competency statement")
         verbose_name_plural = _("competency statements")
-        constraints = [
-            models.UniqueConstraint(fields=["application", "area"], name="one_statement_per_area")
-        ]
+        constraints = [models.UniqueConstraint(fields=["application", "area"], name="one_statement_per_area")]
+
+    def __str__(self) -> str:
+        return str(self.area)
 
 
 class Achievement(models.Model):
@@ -153,6 +158,9 @@ class Achievement(models.Model):
         ordering = ["kind", "date"]
         verbose_name = _("title, qualification or achievement")
         verbose_name_plural = _("titles, qualifications and achievements")
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class InternationalTitle(models.Model):
@@ -178,6 +186,9 @@ class InternationalTitle(models.Model):
         verbose_name = _("international title")
         verbose_name_plural = _("international titles")
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
 
 class CpdRecord(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="cpd_records")
@@ -191,3 +202,6 @@ class CpdRecord(models.Model):
         ordering = ["-date"]
         verbose_name = _("CPD record")
         verbose_name_plural = _("CPD records")
+
+    def __str__(self) -> str:
+        return self.title

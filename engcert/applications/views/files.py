@@ -38,14 +38,14 @@ def attachment_upload_view(request: HttpRequest, uid: UUID) -> HttpResponse:
         else:
             messages.success(request, _("The file was uploaded."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, str(message))
     return redirect(next_url or f"/applications/{application.uid}/edit/attachments/")
 
 
 @login_required
-def attachment_download(request: HttpRequest, uid: UUID, file_uid: UUID) -> HttpResponse:
+def attachment_download(request: HttpRequest, uid: UUID, file_uid: UUID) -> FileResponse:
     attachment = get_attachment_for_user(user=request.user, uid=uid, file_uid=file_uid)  # type: ignore[arg-type]
     response = FileResponse(
         attachment.file.open("rb"),

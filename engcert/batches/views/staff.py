@@ -71,7 +71,7 @@ def batch_edit(request: HttpRequest, society: str, pk: int | None = None) -> Htt
             instance.society = org
             created = instance.pk is None
             if created:
-                instance.created_by = request.user
+                instance.created_by = request.user  # type: ignore[assignment]
             instance.save()
             form.save_m2m()
             batch_saved(batch=instance, by=request.user, created=created)  # type: ignore[arg-type]

@@ -16,7 +16,7 @@ from engcert.batches.models import Batch
 from engcert.demo import builders
 from engcert.organisations.enums import Role
 
-PASSWORD = "engcert-demo-2026"
+PASSWORD = "engcert-demo-2026"  # noqa: S105 -- printed for the demo on purpose
 
 # Each demo applicant's application is walked along this path of (state, actor role) steps.
 PATHS: list[tuple[str, list[tuple[S, str, str]]]] = [
@@ -25,11 +25,54 @@ PATHS: list[tuple[str, list[tuple[S, str, str]]]] = [
     ("review_passed", [(S.REVIEW_PASSED, "staff", "")]),
     ("rejected", [(S.REJECTED, "staff", "工作年限不满足申请级别要求。")]),
     ("interview", [(S.REVIEW_PASSED, "staff", ""), (S.INTERVIEW_SCHEDULED, "staff", "")]),
-    ("interviewed", [(S.REVIEW_PASSED, "staff", ""), (S.INTERVIEW_SCHEDULED, "staff", ""), (S.INTERVIEWED, "staff", "")]),
-    ("deliberation", [(S.REVIEW_PASSED, "staff", ""), (S.INTERVIEW_SCHEDULED, "staff", ""), (S.INTERVIEWED, "staff", ""), (S.DELIBERATION, "staff", "")]),
-    ("approved", [(S.REVIEW_PASSED, "staff", ""), (S.INTERVIEW_SCHEDULED, "staff", ""), (S.INTERVIEWED, "staff", ""), (S.DELIBERATION, "staff", ""), (S.APPROVED, "committee", "")]),
-    ("notice", [(S.REVIEW_PASSED, "staff", ""), (S.INTERVIEW_SCHEDULED, "staff", ""), (S.INTERVIEWED, "staff", ""), (S.DELIBERATION, "staff", ""), (S.APPROVED, "committee", ""), (S.PUBLIC_NOTICE, "staff", "")]),
-    ("registered", [(S.REVIEW_PASSED, "staff", ""), (S.INTERVIEW_SCHEDULED, "staff", ""), (S.INTERVIEWED, "staff", ""), (S.DELIBERATION, "staff", ""), (S.APPROVED, "committee", ""), (S.PUBLIC_NOTICE, "staff", ""), (S.NOTICE_PASSED, "staff", ""), (S.WITH_ALLIANCE, "staff", ""), (S.REGISTERED, "alliance", "")]),
+    (
+        "interviewed",
+        [(S.REVIEW_PASSED, "staff", ""), (S.INTERVIEW_SCHEDULED, "staff", ""), (S.INTERVIEWED, "staff", "")],
+    ),
+    (
+        "deliberation",
+        [
+            (S.REVIEW_PASSED, "staff", ""),
+            (S.INTERVIEW_SCHEDULED, "staff", ""),
+            (S.INTERVIEWED, "staff", ""),
+            (S.DELIBERATION, "staff", ""),
+        ],
+    ),
+    (
+        "approved",
+        [
+            (S.REVIEW_PASSED, "staff", ""),
+            (S.INTERVIEW_SCHEDULED, "staff", ""),
+            (S.INTERVIEWED, "staff", ""),
+            (S.DELIBERATION, "staff", ""),
+            (S.APPROVED, "committee", ""),
+        ],
+    ),
+    (
+        "notice",
+        [
+            (S.REVIEW_PASSED, "staff", ""),
+            (S.INTERVIEW_SCHEDULED, "staff", ""),
+            (S.INTERVIEWED, "staff", ""),
+            (S.DELIBERATION, "staff", ""),
+            (S.APPROVED, "committee", ""),
+            (S.PUBLIC_NOTICE, "staff", ""),
+        ],
+    ),
+    (
+        "registered",
+        [
+            (S.REVIEW_PASSED, "staff", ""),
+            (S.INTERVIEW_SCHEDULED, "staff", ""),
+            (S.INTERVIEWED, "staff", ""),
+            (S.DELIBERATION, "staff", ""),
+            (S.APPROVED, "committee", ""),
+            (S.PUBLIC_NOTICE, "staff", ""),
+            (S.NOTICE_PASSED, "staff", ""),
+            (S.WITH_ALLIANCE, "staff", ""),
+            (S.REGISTERED, "alliance", ""),
+        ],
+    ),
     ("withdrawn", [(S.WITHDRAWN, "applicant", "因工作调动，本批次暂不申请。")]),
 ]
 
@@ -53,38 +96,102 @@ class Command(BaseCommand):
 
     def _load(self, society: Any) -> None:
         alliance = builders.alliance_ensure()
-        unit_a = builders.unit_create(society=society, code="sepco3", name="山东电力建设第三工程有限公司", name_en="SEPCOIII Electric Power Construction")
-        unit_b = builders.unit_create(society=society, code="cpecc", name="中国电力工程顾问集团有限公司", name_en="China Power Engineering Consulting Group")
+        unit_a = builders.unit_create(
+            society=society,
+            code="sepco3",
+            name="山东电力建设第三工程有限公司",
+            name_en="SEPCOIII Electric Power Construction",
+        )
+        unit_b = builders.unit_create(
+            society=society,
+            code="cpecc",
+            name="中国电力工程顾问集团有限公司",
+            name_en="China Power Engineering Consulting Group",
+        )
         people = {
-            "staff": builders.user_create(email="staff@demo.engcert", password=PASSWORD, full_name="周敏（学会工作人员）", role=Role.STAFF, organisation=society),
-            "examiner": builders.user_create(email="examiner@demo.engcert", password=PASSWORD, full_name="吴强（考官）", role=Role.EXAMINER, organisation=society),
-            "committee": builders.user_create(email="committee@demo.engcert", password=PASSWORD, full_name="郑华（审议委员）", role=Role.COMMITTEE, organisation=society),
-            "alliance": builders.user_create(email="alliance@demo.engcert", password=PASSWORD, full_name="钱锋（联合体审核人员）", role=Role.ALLIANCE_REVIEWER, organisation=alliance),
-            "unit_a": builders.user_create(email="unit-a@demo.engcert", password=PASSWORD, full_name="孙丽（申报单位联系人）", role=Role.UNIT_ADMIN, organisation=unit_a),
-            "unit_b": builders.user_create(email="unit-b@demo.engcert", password=PASSWORD, full_name="冯涛（申报单位联系人）", role=Role.UNIT_ADMIN, organisation=unit_b),
+            "staff": builders.user_create(
+                email="staff@demo.engcert",
+                password=PASSWORD,
+                full_name="周敏（学会工作人员）",
+                role=Role.STAFF,
+                organisation=society,
+            ),
+            "examiner": builders.user_create(
+                email="examiner@demo.engcert",
+                password=PASSWORD,
+                full_name="吴强（考官）",
+                role=Role.EXAMINER,
+                organisation=society,
+            ),
+            "committee": builders.user_create(
+                email="committee@demo.engcert",
+                password=PASSWORD,
+                full_name="郑华（审议委员）",
+                role=Role.COMMITTEE,
+                organisation=society,
+            ),
+            "alliance": builders.user_create(
+                email="alliance@demo.engcert",
+                password=PASSWORD,
+                full_name="钱锋（联合体审核人员）",
+                role=Role.ALLIANCE_REVIEWER,
+                organisation=alliance,
+            ),
+            "unit_a": builders.user_create(
+                email="unit-a@demo.engcert",
+                password=PASSWORD,
+                full_name="孙丽（申报单位联系人）",
+                role=Role.UNIT_ADMIN,
+                organisation=unit_a,
+            ),
+            "unit_b": builders.user_create(
+                email="unit-b@demo.engcert",
+                password=PASSWORD,
+                full_name="冯涛（申报单位联系人）",
+                role=Role.UNIT_ADMIN,
+                organisation=unit_b,
+            ),
         }
         admin = User.objects.filter(email="admin@demo.engcert").first()
         if admin is None:
-            User.objects.create_superuser(email="admin@demo.engcert", password=PASSWORD, full_name="系统管理员")
+            User.objects.create_superuser(
+                email="admin@demo.engcert", password=PASSWORD, full_name="系统管理员"
+            )
         builders.user_create(email="admin@demo.engcert", password=PASSWORD)
 
         batch = builders.batch_create(society=society)
         builders.batch_create(
-            society=society, code="2022-b3", name="第三批电气工程类工程会员", name_en="Third batch of electrical engineering members",
-            opens_at=batch.opens_at.replace(year=2022), closes_at=batch.opens_at.replace(year=2022, month=12, day=31), published=True,
+            society=society,
+            code="2022-b3",
+            name="第三批电气工程类工程会员",
+            name_en="Third batch of electrical engineering members",
+            opens_at=batch.opens_at.replace(year=2022),
+            closes_at=batch.opens_at.replace(year=2022, month=12, day=31),
+            published=True,
         )
         # The demo applicant: a draft partly filled in, to continue from the browser.
         applicant = builders.user_create(email="applicant@demo.engcert", password=PASSWORD, full_name="王伟")
         draft = application_create(batch=batch, applicant=applicant)
-        application_update(application=draft, by=applicant, values={"full_name": "王伟", "gender": "M", "nationality": "中国", "phone": "13800000001"})
+        application_update(
+            application=draft,
+            by=applicant,
+            values={"full_name": "王伟", "gender": "M", "nationality": "中国", "phone": "13800000001"},
+        )
 
         for index, (label, steps) in enumerate(PATHS):
             unit = unit_a if index % 2 == 0 else unit_b
             person = builders.person_for(index + 1, employer=unit.name)
-            user = builders.user_create(email=f"{label}@demo.engcert", password=PASSWORD, full_name=person.full_name)
+            user = builders.user_create(
+                email=f"{label}@demo.engcert", password=PASSWORD, full_name=person.full_name
+            )
             application = builders.application_complete_draft(
-                batch=batch, applicant=user, person=person, unit=unit, index=index + 1,
-                grade_code=["AE", "PE", "SPE"][index % 3], years_of_practice=[3, 9, 12][index % 3],
+                batch=batch,
+                applicant=user,
+                person=person,
+                unit=unit,
+                index=index + 1,
+                grade_code=["AE", "PE", "SPE"][index % 3],
+                years_of_practice=[3, 9, 12][index % 3],
             )
             application_submit(application=application, by=user)
             for state, actor, reason in steps:
@@ -104,7 +211,7 @@ class Command(BaseCommand):
             ("alliance reviewer (联合体审核人员) *", "alliance@demo.engcert"),
             ("site administrator *", "admin@demo.engcert"),
         ]
-        self.stdout.write("\nDemo logins (password for all: %s)" % PASSWORD)
+        self.stdout.write(f"\nDemo logins (password for all: {PASSWORD})")
         for role, email in rows:
             self.stdout.write(f"  {role:<40} {email}")
         self.stdout.write("  * sets up an authenticator app (TOTP) at first sign-in\n")
