@@ -170,7 +170,13 @@ def application_submit(
     """Submit (or resubmit) exactly once; a repeated request returns the submitted application."""
     at = at or timezone.now()
     with transaction.atomic():
-        locked = Application.objects.select_for_update().select_related("batch", "grade", "framework_version").get(pk=application.pk)
+        # Lock only the application row: PostgreSQL refuses FOR UPDATE on the nullable side of
+        # the outer join that the optional grade brings in.
+        locked = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("batch", "grade", "framework_version")
+            .get(pk=application.pk)
+        )
         if locked.applicant_id != by.pk:
             raise ApplicationError(_("Only the applicant can submit this application."))
         target = {
