@@ -12,11 +12,10 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("ENGCERT_DEBUG", False)
 SECRET_KEY = env_str("ENGCERT_SECRET_KEY", "")
+# Production sets ENGCERT_REQUIRE_SECRETS=true so a missing key stops start-up instead of
+# silently falling back to development keys.
+REQUIRE_SECRETS = env_bool("ENGCERT_REQUIRE_SECRETS", False)
 if not SECRET_KEY:
-    if not DEBUG and env_bool("ENGCERT_REQUIRE_SECRETS", False):
-        from django.core.exceptions import ImproperlyConfigured
-
-        raise ImproperlyConfigured("ENGCERT_SECRET_KEY must be set in production")
     SECRET_KEY = "engcert-development-only-secret-key-do-not-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ENGCERT_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
@@ -164,6 +163,20 @@ ENGCERT_MAX_TEXT_CHARS = env_int("ENGCERT_MAX_TEXT_CHARS", 20000)
 # the first encrypts, all decrypt (so keys can be rotated). Development derives one.
 ENGCERT_FIELD_KEYS = env_list("ENGCERT_FIELD_KEYS", [])
 ENGCERT_INDEX_KEY = env_str("ENGCERT_INDEX_KEY", "")
+if REQUIRE_SECRETS:
+    _missing = [
+        name
+        for name, value in (
+            ("ENGCERT_SECRET_KEY", env_str("ENGCERT_SECRET_KEY", "")),
+            ("ENGCERT_FIELD_KEYS", ",".join(ENGCERT_FIELD_KEYS)),
+            ("ENGCERT_INDEX_KEY", ENGCERT_INDEX_KEY),
+        )
+        if not value
+    ]
+    if _missing:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("Set these secrets for production: " + ", ".join(_missing))
 
 # Mail: console in development, SMTP in production.
 EMAIL_BACKEND = env_str("ENGCERT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
