@@ -35,7 +35,8 @@ def get_society_for_staff(*, user: User, code: str) -> Organisation:
 def society_list(request: HttpRequest) -> HttpResponse:
     societies = list(societies_where_staff(user=request.user))  # type: ignore[arg-type]
     if not societies:
-        raise PermissionDenied
+        # Like every other staff page: outsiders learn nothing, not even that the area exists.
+        raise Http404
     if len(societies) == 1:
         return redirect("staff:batches_of", society=societies[0].code)
     return render(request, "batches/society_list.html", {"societies": societies})
@@ -86,9 +87,7 @@ def batch_detail(request: HttpRequest, society: str, pk: int) -> HttpResponse:
     batch = get_object_or_404(
         Batch.objects.prefetch_related("grades", "disciplines__parent", "eligible_units"), pk=pk, society=org
     )
-    counts = dict(
-        batch.applications.values_list("state").annotate(n=Count("pk")).order_by()
-    )
+    counts = dict(batch.applications.values_list("state").annotate(n=Count("pk")).order_by())
     by_state = [(state, counts.get(state.value, 0)) for state in ApplicationState if counts.get(state.value)]
     return render(
         request,
