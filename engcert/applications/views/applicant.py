@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 from django.contrib import messages
@@ -10,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from engcert.accounts.models import User
@@ -24,10 +27,12 @@ from engcert.applications.domain.application import (
 )
 from engcert.applications.domain.completeness import application_problems
 from engcert.applications.domain.eligibility import application_eligibility
-from engcert.applications.enums import WITHDRAWABLE, ApplicationState
+from engcert.applications.enums import EDITABLE_BY_APPLICANT, WITHDRAWABLE, ApplicationState
 from engcert.applications.forms import EligibilityExplanationForm, WithdrawForm
+from engcert.applications.models import Application
 from engcert.applications.sections import SECTIONS
 from engcert.applications.selectors import application_list_for_applicant
+from engcert.applications.views.sections import section_steps
 from engcert.batches.models import Batch
 from engcert.privacy.domain import identity_number_view_record
 
@@ -54,25 +59,57 @@ def application_start(request: HttpRequest, batch_id: int) -> HttpResponse:
     return redirect("applications:section", uid=application.uid, section="application")
 
 
-def section_status(application: object, problems: list) -> list[dict[str, object]]:  # type: ignore[type-arg]
-    open_sections = {p.section for p in problems}
-    return [{"section": s, "done": s.key not in open_sections} for s in SECTIONS]
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One step of the application's life as the applicant reads it."""
+
+    at: datetime
+    actor: str
+    title: str
+    from_label: str
+    to_label: str
+    reason: str
 
 
-def _timeline(application: object) -> list[object]:
-    return list(
-        application.audit_events.filter(action__in=["application.create", "application.transition", "application.pledge_signed"])  # type: ignore[attr-defined]
+EVENT_TITLES = {
+    "application.create": _lazy("Application started"),
+    "application.transition": _lazy("Status changed"),
+    "application.pledge_signed": _lazy("Integrity pledge signed"),
+}
+
+
+def _state_label(value: str) -> str:
+    return str(ApplicationState(value).label) if value in ApplicationState.values else value
+
+
+def application_timeline(*, application: Application) -> list[TimelineEntry]:
+    events = (
+        application.audit_events.filter(action__in=list(EVENT_TITLES))
         .select_related("actor")
         .order_by("position")
     )
+    return [
+        TimelineEntry(
+            at=event.created_at,
+            actor=str(event.actor) if event.actor is not None else _("the system"),
+            title=str(EVENT_TITLES[event.action]),
+            from_label=_state_label(event.from_state) if event.from_state else "",
+            to_label=_state_label(event.to_state) if event.to_state else "",
+            reason=event.reason,
+        )
+        for event in events
+    ]
 
 
 @login_required
 def application_detail(request: HttpRequest, uid: UUID) -> HttpResponse:
-    application = get_application_for_user(user=_user(request), uid=uid, full=True)
-    problems = application_problems(application=application) if application.state in (ApplicationState.DRAFT, ApplicationState.RETURNED) else []
-    steps = section_status(application, problems)
-    done = sum(1 for s in steps if s["done"])
+    user = _user(request)
+    application = get_application_for_user(user=user, uid=uid, full=True)
+    editable = application.state in EDITABLE_BY_APPLICANT
+    problems = application_problems(application=application) if editable else []
+    steps = section_steps(problems=problems)
+    done = sum(1 for step in steps if step.done)
+    is_applicant = application.applicant_id == user.pk
     return render(
         request,
         "applications/detail.html",
@@ -81,11 +118,13 @@ def application_detail(request: HttpRequest, uid: UUID) -> HttpResponse:
             "steps": steps,
             "done": done,
             "percent": round(100 * done / len(steps)),
-            "timeline": _timeline(application),
-            "is_applicant": application.applicant_id == request.user.pk,
-            "can_edit": request.user.has_perm("applications.edit_application", application),
-            "can_withdraw": application.applicant_id == request.user.pk and application.state in WITHDRAWABLE,
-            "can_view_id": request.user.has_perm("applications.view_identity_number", application),
+            "problem_count": len(problems),
+            "editable": editable,
+            "timeline": application_timeline(application=application),
+            "is_applicant": is_applicant,
+            "can_edit": user.has_perm("applications.edit_application", application),
+            "can_withdraw": is_applicant and application.state in WITHDRAWABLE,
+            "can_view_id": user.has_perm("applications.view_identity_number", application),
         },
     )
 
@@ -98,22 +137,28 @@ def application_review(request: HttpRequest, uid: UUID) -> HttpResponse:
         return redirect("applications:detail", uid=uid)
     problems = application_problems(application=application)
     eligibility = application_eligibility(application=application)
-    form = EligibilityExplanationForm(request.POST or None, initial={"eligibility_explanation": application.eligibility_explanation})
+    form = EligibilityExplanationForm(
+        request.POST or None, initial={"eligibility_explanation": application.eligibility_explanation}
+    )
     if request.method == "POST" and form.is_valid():
         application_update(application=application, by=_user(request), values=form.cleaned_data)
         messages.success(request, _("Your explanation was saved."))
         return redirect("applications:review", uid=uid)
     by_section = [(s, [p for p in problems if p.section == s.key]) for s in SECTIONS]
+    explanation_missing = not eligibility.met and not application.eligibility_explanation.strip()
+    # A first submission needs the call to be open; a resubmission after revision does not.
+    can_submit = application.state == ApplicationState.RETURNED or application.batch.is_open()
     return render(
         request,
         "applications/review.html",
         {
             "application": application,
             "by_section": by_section,
-            "problem_count": len(problems),
+            "problem_count": len(problems) + (1 if explanation_missing else 0),
             "eligibility": eligibility,
+            "explanation_missing": explanation_missing,
             "form": form,
-            "open": application.batch.is_open(),
+            "open": can_submit,
         },
     )
 
@@ -127,12 +172,18 @@ def application_submit_view(request: HttpRequest, uid: UUID) -> HttpResponse:
     try:
         application = application_submit(application=application, by=_user(request))
     except SubmissionBlocked as blocked:
-        messages.error(request, _("Please fix the %(count)d problem(s) listed below, then submit again.") % {"count": len(blocked.problems)})
+        messages.error(
+            request,
+            _("Please fix the %(count)d problem(s) listed below, then submit again.")
+            % {"count": len(blocked.problems)},
+        )
         return redirect("applications:review", uid=uid)
     except ApplicationError as error:
         messages.error(request, str(error))
         return redirect("applications:review", uid=uid)
-    messages.success(request, _("Your application was submitted. You will be told by email of each next step."))
+    messages.success(
+        request, _("Your application was submitted. You will be told by email of each next step.")
+    )
     return redirect("applications:detail", uid=uid)
 
 
@@ -144,7 +195,9 @@ def application_withdraw_view(request: HttpRequest, uid: UUID) -> HttpResponse:
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            application_withdraw(application=application, by=_user(request), reason=form.cleaned_data["reason"])
+            application_withdraw(
+                application=application, by=_user(request), reason=form.cleaned_data["reason"]
+            )
         except ApplicationError as error:
             form.add_error("reason", str(error))
         else:

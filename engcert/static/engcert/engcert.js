@@ -49,7 +49,97 @@
     });
   }
 
+
+  // Formsets: "add another" clones the empty row kept in a <template>; new rows can be taken
+  // out again, saved rows are marked for removal with their checkbox. Without this script the
+  // formset shows one empty row and saving adds it.
+  function setupFormset(container) {
+    var prefix = container.getAttribute("data-prefix");
+    var total = container.querySelector("input[name='" + prefix + "-TOTAL_FORMS']");
+    var max = container.querySelector("input[name='" + prefix + "-MAX_NUM_FORMS']");
+    var rows = container.querySelector("[data-formset-rows]");
+    var template = container.querySelector("template[data-formset-empty]");
+    var add = container.querySelector("[data-formset-add]");
+    if (!total || !rows || !template || !add) { return; }
+    add.hidden = false;
+    add.addEventListener("click", function () {
+      var index = parseInt(total.value, 10);
+      if (max && index >= parseInt(max.value, 10)) { return; }
+      var holder = document.createElement("div");
+      holder.innerHTML = template.innerHTML.replace(/__prefix__/g, String(index));
+      var row = holder.firstElementChild;
+      rows.appendChild(row);
+      total.value = String(index + 1);
+      enhanceRow(row);
+      var first = row.querySelector("input:not([type=hidden]), select, textarea");
+      if (first) { first.focus(); }
+    });
+    rows.querySelectorAll("[data-formset-row]").forEach(enhanceRow);
+  }
+
+  function enhanceRow(row) {
+    var remove = row.querySelector("[data-formset-remove]");
+    if (remove) {
+      remove.hidden = false;
+      remove.addEventListener("click", function () {
+        // An unsaved row: its index stays counted and is read as an empty, ignored row.
+        row.parentNode.removeChild(row);
+      });
+    }
+    var toggle = row.querySelector("[data-formset-delete]");
+    if (toggle) {
+      var sync = function () { row.classList.toggle("is-removed", toggle.checked); };
+      toggle.addEventListener("change", sync);
+      sync();
+    }
+    row.querySelectorAll("textarea[data-charcount]").forEach(setupCharCount);
+  }
+
+  // Textareas with data-charcount show how many characters they hold.
+  function setupCharCount(textarea) {
+    if (textarea.getAttribute("data-charcount-ready")) { return; }
+    textarea.setAttribute("data-charcount-ready", "1");
+    var out = document.createElement("div");
+    out.className = "charcount";
+    out.setAttribute("aria-live", "polite");
+    var short = parseInt(textarea.getAttribute("data-charcount") || "200", 10) || 200;
+    var lang = document.documentElement.lang || "";
+    var update = function () {
+      var n = Array.from(textarea.value.trim()).length;
+      out.textContent = lang.indexOf("zh") === 0 ? n + " 字" : n + (n === 1 ? " character" : " characters");
+      out.classList.toggle("is-short", n > 0 && n < short);
+    };
+    textarea.insertAdjacentElement("afterend", out);
+    textarea.addEventListener("input", update);
+    update();
+  }
+
+  // Buttons with data-confirm ask before their form is sent.
+  function confirmButton(button) {
+    button.addEventListener("click", function (event) {
+      if (!window.confirm(button.getAttribute("data-confirm"))) { event.preventDefault(); }
+    });
+  }
+
+  // Staff: "show full number" asks the server (which logs the look) and shows the answer in place.
+  function setupReveal(form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var output = form.querySelector("output");
+      var button = form.querySelector("button");
+      fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+        .then(function (response) { if (!response.ok) { throw new Error(String(response.status)); } return response.json(); })
+        .then(function (data) { output.textContent = data.id_number; if (button) { button.hidden = true; } })
+        .catch(function () { output.textContent = form.getAttribute("data-error") || "!"; if (button) { button.disabled = false; } });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.documentElement.classList.add("js");
+    document.querySelectorAll("[data-formset]").forEach(setupFormset);
+    document.querySelectorAll("textarea[data-charcount]").forEach(setupCharCount);
+    document.querySelectorAll("button[data-confirm]").forEach(confirmButton);
+    document.querySelectorAll("form[data-reveal]").forEach(setupReveal);
     document.querySelectorAll("th[data-sort]").forEach(function (th) {
       th.tabIndex = 0;
       th.addEventListener("click", function () { sortTable(th); });
