@@ -55,7 +55,14 @@ class BatchForm(forms.ModelForm[Batch]):
         self.fields["eligible_units"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
             kind=OrganisationKind.UNIT, society=society
         )
-        version = self.initial.get("framework_version") or (self.instance.framework_version_id if self.instance.pk else None)
+        # Only the blank form narrows the grades to one version. A submitted form accepts any
+        # grade, so that a batch may use another version than the one shown first and clean()
+        # can say precisely when grades and version do not match.
+        version = None
+        if not self.is_bound:
+            version = self.initial.get("framework_version") or (
+                self.instance.framework_version_id if self.instance.pk else None
+            )
         grades = Grade.objects.select_related("framework_version__framework")
         self.fields["grades"].queryset = grades.filter(framework_version_id=version) if version else grades  # type: ignore[attr-defined]
         self.fields["grades"].label_from_instance = lambda g: f"{g.display_name} ({g.code})"  # type: ignore[attr-defined]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from django.utils import translation
 
 from engcert.accounts.models import User
 from engcert.demo import builders
@@ -14,6 +17,16 @@ from tests.conftest import PASSWORD, World, enrol_totp
 def _fast_password_hashing(settings: object) -> None:
     # The personas are built for every test; PBKDF2 would make that the slowest part.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def english(settings: object) -> Iterator[None]:
+    """Run in English, so messages can be asserted exactly whatever the Chinese catalog says.
+
+    Not autouse: other engineers' tests in this package check the Chinese-first output."""
+    settings.LANGUAGE_CODE = "en"  # type: ignore[attr-defined]
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

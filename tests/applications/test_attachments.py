@@ -16,6 +16,8 @@ from engcert.applications.enums import AttachmentKind
 from engcert.applications.models import Application, Attachment
 from engcert.demo import builders
 
+pytestmark = pytest.mark.usefixtures("english")
+
 MB = 1024 * 1024
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"
 EXE = (

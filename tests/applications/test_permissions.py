@@ -24,6 +24,8 @@ from engcert.demo import builders
 from engcert.privacy.models import IdentityNumberView
 from tests.conftest import World
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @dataclass(frozen=True)
 class Page:
@@ -318,7 +320,11 @@ def calls(world: World) -> dict[str, Batch]:
     return {
         "open": world.batch,
         "draft": builders.batch_create(
-            society=world.society, code="2027-draft", name="草稿批次", published=False
+            society=world.society,
+            code="2027-draft",
+            name="草稿批次",
+            name_en="Unpublished draft call",
+            published=False,
         ),
         "closed": builders.batch_create(
             society=world.society,
@@ -341,7 +347,7 @@ def test_the_public_list_shows_published_calls_that_have_not_closed_soonest_clos
     response = Client().get("/calls/")
     assert response.status_code == 200
     assert [b.code for b in response.context["calls"]] == ["2026-b4", "2027-b5"]
-    assert "草稿批次" not in response.content.decode()
+    assert "Unpublished draft call" not in response.content.decode()
 
 
 def test_a_draft_call_has_no_public_page(calls):
@@ -352,7 +358,9 @@ def test_a_published_call_has_a_public_page_with_its_text(calls):
     response = Client().get("/calls/csee/2026-b4/")
     assert response.status_code == 200
     assert response.context["batch"].pk == calls["open"].pk
-    assert "第四批电气工程类工程会员" in response.content.decode()
+    html = response.content.decode()
+    assert "Fourth batch of electrical engineering members" in html
+    assert "The society invites applications for the fourth batch" in html
 
 
 def test_a_call_code_under_the_wrong_society_is_404(calls, other_society_staff):

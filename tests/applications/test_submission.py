@@ -26,6 +26,8 @@ from engcert.applications.models import Application, PledgeSignature, WorkEntry
 from engcert.audit.models import AuditEvent
 from engcert.demo import builders
 
+pytestmark = pytest.mark.usefixtures("english")
+
 S = ApplicationState
 
 
@@ -145,7 +147,7 @@ def test_an_explained_spe_application_with_three_years_submits_and_records_the_u
     submitted = application_submit(application=application, by=world.applicant)
 
     expected = [
-        f"资深专业工程师 requires 7.0 years of professional practice; the work history shows {years_since(started)}."
+        f"Senior Professional Engineer requires 7.0 years of professional practice; the work history shows {years_since(started)}."
     ]
     assert submitted.state == S.SUBMITTED
     assert submitted.eligibility_unmet == expected

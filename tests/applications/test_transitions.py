@@ -18,6 +18,8 @@ from engcert.organisations.enums import Role
 from engcert.organisations.models import Membership
 from tests.conftest import World
 
+pytestmark = pytest.mark.usefixtures("english")
+
 S = ApplicationState
 
 MOVES = [
