@@ -123,6 +123,10 @@ def _prepare_fields(form: forms.BaseForm, always_required: tuple[str, ...]) -> N
             field.widget.attrs.update(field.widget_attrs(field.widget))
         if isinstance(field, forms.DateField) and not isinstance(field.widget, DateInput):
             field.widget = DateInput(attrs=field.widget.attrs)
+        if isinstance(field, forms.TypedChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            choices = list(field.choices)  # type: ignore[arg-type]
+            if choices and choices[0][0] == "" and choices[0][1] == "---------":
+                field.choices = [("", _("— choose —")), *choices[1:]]
         field.widget.is_required = field.required
 
 

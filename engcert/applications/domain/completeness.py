@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from engcert.applications.models import Application
 
@@ -29,6 +32,39 @@ REQUIRED_PERSONAL = (
     "email",
     "address",
 )
+
+
+# Fields a saved row must have by submission; the draft forms let the applicant save rows without them.
+REQUIRED_IN_ROWS: dict[str, tuple[str, ...]] = {
+    "education": ("degree", "institution", "major"),
+    "work": ("employer", "position"),
+    "projects": ("name", "role", "scale", "responsibilities", "results"),
+    "achievements": ("kind", "title"),
+    "international": ("kind", "number", "issuer"),
+    "cpd": ("activity_type", "title"),
+}
+
+
+def _row_gaps(section: str, rows: Sequence[Model], *, name: str) -> list[Problem]:
+    """One problem per row with empty required fields, naming the row and the fields."""
+    found = []
+    for position, row in enumerate(rows, start=1):
+        missing = [
+            str(row._meta.get_field(field).verbose_name)  # type: ignore[union-attr]
+            for field in REQUIRED_IN_ROWS[section]
+            if not str(getattr(row, field) or "").strip()
+        ]
+        if missing:
+            label = str(getattr(row, name) or "").strip() or _("entry %(number)d") % {"number": position}
+            found.append(
+                Problem(
+                    section,
+                    "",
+                    _("“%(entry)s” still needs: %(fields)s.")
+                    % {"entry": label, "fields": pgettext("list separator", ", ").join(missing)},
+                )
+            )
+    return found
 
 
 def application_problems(*, application: Application, today: date | None = None) -> list[Problem]:
@@ -92,6 +128,13 @@ def application_problems(*, application: Application, today: date | None = None)
             add(Problem("competency", f"area_{area.number}", _("Write a statement for “%(area)s”.") % {"area": area.display_name}))
         elif not statement.projects.all():
             add(Problem("competency", f"area_{area.number}", _("Link “%(area)s” to at least one project.") % {"area": area.display_name}))
+
+    problems += _row_gaps("education", education, name="institution")
+    problems += _row_gaps("work", work, name="employer")
+    problems += _row_gaps("projects", projects, name="name")
+    problems += _row_gaps("achievements", list(application.achievements.all()), name="title")
+    problems += _row_gaps("international", list(application.international_titles.all()), name="number")
+    problems += _row_gaps("cpd", list(application.cpd_records.all()), name="title")
 
     if application.simplified_requested and not list(application.international_titles.all()):
         add(Problem("international", "", _("Simplified assessment needs an international title with evidence.")))

@@ -70,16 +70,16 @@
       var row = holder.firstElementChild;
       rows.appendChild(row);
       total.value = String(index + 1);
-      enhanceRow(row);
+      enhanceRow(row, true);
       var first = row.querySelector("input:not([type=hidden]), select, textarea");
       if (first) { first.focus(); }
     });
-    rows.querySelectorAll("[data-formset-row]").forEach(enhanceRow);
+    rows.querySelectorAll("[data-formset-row]").forEach(function (row) { enhanceRow(row, false); });
   }
 
-  function enhanceRow(row) {
+  function enhanceRow(row, added) {
     var remove = row.querySelector("[data-formset-remove]");
-    if (remove) {
+    if (remove && added) {
       remove.hidden = false;
       remove.addEventListener("click", function () {
         // An unsaved row: its index stays counted and is read as an empty, ignored row.
