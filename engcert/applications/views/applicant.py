@@ -208,10 +208,19 @@ def application_withdraw_view(request: HttpRequest, uid: UUID) -> HttpResponse:
 
 @login_required
 def application_pdf(request: HttpRequest, uid: UUID) -> HttpResponse:
-    from engcert.applications.pdf import application_form_pdf
+    from engcert.applications.pdf import MissingGlyphError, application_form_pdf
 
     application = get_application_for_user(user=_user(request), uid=uid, full=True)
-    content = application_form_pdf(application=application)
+    try:
+        content = application_form_pdf(application=application)
+    except MissingGlyphError as error:
+        # A character no installed font has: say which and where, rather than print empty boxes.
+        return render(
+            request,
+            "applications/pdf/missing_glyph.html",
+            {"application": application, "problems": error.problems},
+            status=422,
+        )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{application.number}.pdf"'
     response["Cache-Control"] = "private, no-store"
