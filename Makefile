@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-RUN_DEBS := fonts-noto-cjk libharfbuzz-subset0 gettext
+RUN_DEBS := fonts-noto-cjk fonts-hanazono libharfbuzz-subset0 gettext
 TEST_DEBS := $(RUN_DEBS) chromium poppler-utils libnss3-tools
 
 .PHONY: run test lint typecheck messages bench serve clean system-run system-test postgres
