@@ -95,6 +95,11 @@ class SectionPage:
         results = [form.is_valid() for form in self.forms()] + [fs.is_valid() for fs in self.formsets()]
         return all(results)
 
+    def has_field_errors(self) -> bool:
+        return any(form.errors for form in self.forms()) or any(
+            fs.total_error_count() for fs in self.formsets()
+        )
+
     def save(self) -> None:
         """Write through the domain; an ApplicationError leaves everything as it was."""
 
@@ -542,7 +547,8 @@ def section_edit(request: HttpRequest, uid: UUID, section: str) -> HttpResponse:
             try:
                 page.save()
             except ApplicationError as error:
-                page.errors.append(str(error))
+                if not page.has_field_errors():
+                    page.errors.append(str(error))
             else:
                 messages.success(request, _("Saved."))
                 if request.POST.get("action") == "continue":

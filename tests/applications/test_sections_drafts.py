@@ -1,0 +1,428 @@
+"""Saving each section of the form as a draft: nothing is required, what was sent is kept."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+
+from engcert.applications.domain.application import application_create, attachment_upload
+from engcert.applications.enums import AttachmentKind
+from engcert.applications.models import (
+    Achievement,
+    Application,
+    CompetencyStatement,
+    CpdRecord,
+    Education,
+    InternationalTitle,
+    PledgeSignature,
+    Project,
+    WorkEntry,
+)
+from engcert.demo.builders import TINY_PDF, prc_id_number
+from tests.conftest import World
+
+# Helpers shared by the section tests -------------------------------------------------------------
+
+
+def english(client: Client) -> Client:
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def section_url(application: Application, section: str) -> str:
+    return f"/applications/{application.uid}/edit/{section}/"
+
+
+def formset_data(prefix: str, rows: list[dict[str, Any]], *, initial: int = 0) -> dict[str, Any]:
+    """POST data of a formset: the management form and each row's fields under its prefix."""
+    data: dict[str, Any] = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "50",
+    }
+    for index, row in enumerate(rows):
+        for name, value in row.items():
+            data[f"{prefix}-{index}-{name}"] = value
+    return data
+
+
+class _FieldMessages(HTMLParser):
+    """Collects the errors and problems shown inside the element with id="field-<name>"."""
+
+    def __init__(self, html_name: str) -> None:
+        super().__init__()
+        self.target = f"field-{html_name}"
+        self.depth = 0
+        self.found = False
+        self.kind = ""
+        self.in_item = False
+        self.messages: dict[str, list[str]] = {"errorlist": [], "problemlist": []}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if self.depth:
+            if tag == "div":
+                self.depth += 1
+            if tag == "ul":
+                classes = (values.get("class") or "").split()
+                self.kind = next((c for c in classes if c in self.messages), "")
+            if tag == "li" and self.kind:
+                self.in_item = True
+                self.messages[self.kind].append("")
+        elif tag == "div" and values.get("id") == self.target:
+            self.depth = 1
+            self.found = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.depth:
+            return
+        if tag == "div":
+            self.depth -= 1
+        elif tag == "ul":
+            self.kind = ""
+        elif tag == "li":
+            self.in_item = False
+
+    def handle_data(self, data: str) -> None:
+        if self.depth and self.in_item and self.kind:
+            self.messages[self.kind][-1] += data
+
+
+def messages_beside(html: str, html_name: str) -> dict[str, list[str]]:
+    parser = _FieldMessages(html_name)
+    parser.feed(html)
+    assert parser.found, f"no field {html_name} on the page"
+    return {kind: [m.strip() for m in found] for kind, found in parser.messages.items()}
+
+
+def errors_beside(html: str, html_name: str) -> list[str]:
+    return messages_beside(html, html_name)["errorlist"]
+
+
+@pytest.fixture
+def draft(world: World) -> Application:
+    return application_create(batch=world.batch, applicant=world.applicant)
+
+
+@pytest.fixture
+def client(world: World) -> Client:
+    return english(world.client_for(world.applicant))
+
+
+def _save(client: Client, application: Application, section: str, data: dict[str, Any]) -> Any:
+    return client.post(section_url(application, section), {**data, "action": "save"})
+
+
+# Grade and field ----------------------------------------------------------------------------------
+
+
+def test_saving_only_a_grade_keeps_field_and_unit_empty(
+    client: Client, draft: Application, world: World
+) -> None:
+    grade = world.batch.grades.get(code="PE")
+
+    response = _save(client, draft, "application", {"grade": grade.pk, "discipline": "", "unit": ""})
+
+    assert response.status_code == 302
+    assert response["Location"] == section_url(draft, "application")
+    draft.refresh_from_db()
+    assert (draft.grade, draft.discipline, draft.unit) == (grade, None, None)
+
+
+def test_the_field_list_groups_second_level_fields_under_their_first_level(
+    client: Client, draft: Application
+) -> None:
+    html = client.get(section_url(draft, "application")).content.decode()
+
+    assert '<optgroup label="Power generation">' in html
+    assert ">Power generation, as a whole</option>" in html
+    assert ">Wind power</option>" in html
+
+
+def test_a_field_and_unit_are_saved(client: Client, draft: Application, world: World) -> None:
+    wind = world.batch.disciplines.get(name="风电")
+
+    _save(client, draft, "application", {"grade": "", "discipline": wind.pk, "unit": world.unit.pk})
+
+    draft.refresh_from_db()
+    assert (draft.grade, draft.discipline, draft.unit) == (None, wind, world.unit)
+
+
+# Personal data ------------------------------------------------------------------------------------
+
+
+def test_a_name_beyond_the_basic_plane_is_saved_alone(client: Client, draft: Application) -> None:
+    name = "王𠀀明"  # 𠀀 is U+20000, outside the Basic Multilingual Plane
+
+    response = _save(client, draft, "personal", {"full_name": name, "email": ""})
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.full_name, draft.email, draft.birth_date, draft.id_number) == (name, "", None, "")
+
+
+def test_a_saved_identity_number_is_shown_masked_and_never_in_full(
+    client: Client, draft: Application
+) -> None:
+    number = prc_id_number(birth=date(1985, 3, 14), male=True)
+    _save(
+        client,
+        draft,
+        "personal",
+        {"gender": "M", "birth_date": "1985-03-14", "id_type": "prc_id", "id_number": number},
+    )
+
+    html = client.get(section_url(draft, "personal")).content.decode()
+
+    draft.refresh_from_db()
+    assert draft.id_number == number
+    assert number not in html
+    assert f"Saved as {draft.id_number_masked}." in html
+
+
+def test_leaving_the_number_empty_keeps_the_saved_number(client: Client, draft: Application) -> None:
+    number = prc_id_number(birth=date(1985, 3, 14), male=True)
+    base = {"gender": "M", "birth_date": "1985-03-14", "id_type": "prc_id"}
+    _save(client, draft, "personal", {**base, "id_number": number})
+
+    _save(client, draft, "personal", {**base, "full_name": "王伟", "id_number": ""})
+
+    draft.refresh_from_db()
+    assert (draft.full_name, draft.id_number) == ("王伟", number)
+
+
+# Rows ---------------------------------------------------------------------------------------------
+
+
+def test_an_education_row_with_only_its_dates_is_saved(client: Client, draft: Application) -> None:
+    data = formset_data("education", [{"start_date": "2003-09-01", "end_date": "2007-07-01"}])
+
+    response = _save(client, draft, "education", data)
+
+    assert response.status_code == 302
+    row = Education.objects.get(application=draft)
+    assert (row.degree, row.institution, row.start_date, row.end_date) == (
+        "",
+        "",
+        date(2003, 9, 1),
+        date(2007, 7, 1),
+    )
+
+
+def test_an_untouched_empty_row_adds_nothing(client: Client, draft: Application) -> None:
+    response = _save(client, draft, "education", formset_data("education", [{"degree": ""}]))
+
+    assert response.status_code == 302
+    assert Education.objects.filter(application=draft).count() == 0
+
+
+def test_a_certificate_uploaded_in_its_row_becomes_an_attachment_of_that_degree(
+    client: Client, draft: Application
+) -> None:
+    data = formset_data(
+        "education",
+        [
+            {
+                "degree": "bachelor",
+                "institution": "华北电力大学",
+                "start_date": "2003-09-01",
+                "end_date": "2007-07-01",
+                "certificate_file": SimpleUploadedFile("学位.pdf", TINY_PDF, content_type="application/pdf"),
+            }
+        ],
+    )
+
+    _save(client, draft, "education", data)
+
+    row = Education.objects.select_related("certificate").get(application=draft)
+    assert row.certificate is not None
+    assert (row.certificate.kind, row.certificate.original_name, row.certificate.content_type) == (
+        AttachmentKind.DEGREE_CERTIFICATE,
+        "学位.pdf",
+        "application/pdf",
+    )
+
+
+def test_a_saved_row_marked_for_removal_is_removed_and_the_others_stay(
+    client: Client, draft: Application
+) -> None:
+    first = WorkEntry.objects.create(
+        application=draft, employer="甲", position="工程师", start_date=date(2010, 1, 1)
+    )
+    second = WorkEntry.objects.create(
+        application=draft, employer="乙", position="工程师", start_date=date(2015, 1, 1)
+    )
+    rows = [
+        {"id": first.pk, "employer": "甲", "position": "工程师", "start_date": "2010-01-01", "DELETE": "on"},
+        {"id": second.pk, "employer": "乙", "position": "工程师", "start_date": "2015-01-01"},
+        {"is_engineering_practice": "on"},  # the empty row as the browser sends it: the box is ticked
+    ]
+
+    _save(client, draft, "work", formset_data("work", rows, initial=2))
+
+    assert list(WorkEntry.objects.filter(application=draft).values_list("employer", flat=True)) == ["乙"]
+
+
+def test_a_work_entry_without_referee_or_duties_is_saved(client: Client, draft: Application) -> None:
+    rows = [{"employer": "山东电建三公司", "start_date": "2012-08-01", "is_engineering_practice": "on"}]
+
+    _save(client, draft, "work", formset_data("work", rows))
+
+    entry = WorkEntry.objects.get(application=draft)
+    assert (
+        entry.employer,
+        entry.position,
+        entry.end_date,
+        entry.is_engineering_practice,
+        entry.referee_name,
+    ) == (
+        "山东电建三公司",
+        "",
+        None,
+        True,
+        "",
+    )
+
+
+def test_a_project_with_a_name_and_start_only_is_saved(client: Client, draft: Application) -> None:
+    _save(
+        client,
+        draft,
+        "projects",
+        formset_data("projects", [{"name": "±800kV换流站", "start_date": "2019-03-01"}]),
+    )
+
+    project = Project.objects.get(application=draft)
+    assert (project.name, project.role, project.results) == ("±800kV换流站", "", "")
+
+
+def test_an_achievement_with_a_title_only_is_saved(client: Client, draft: Application) -> None:
+    _save(client, draft, "achievements", formset_data("achievements", [{"title": "高级工程师"}]))
+
+    assert list(Achievement.objects.filter(application=draft).values_list("kind", "title")) == [
+        ("", "高级工程师")
+    ]
+
+
+def test_an_international_title_and_the_simplified_request_are_saved_together(
+    client: Client, draft: Application
+) -> None:
+    data = formset_data("international", [{"kind": "apec", "number": "APEC-CN-0042"}])
+
+    _save(client, draft, "international", {**data, "simplified_requested": "on"})
+
+    draft.refresh_from_db()
+    assert draft.simplified_requested is True
+    assert list(
+        InternationalTitle.objects.filter(application=draft).values_list("kind", "number", "issuer")
+    ) == [("apec", "APEC-CN-0042", "")]
+
+
+def test_the_simplified_request_is_not_offered_when_the_call_has_no_simplified_assessment(
+    client: Client, draft: Application, world: World
+) -> None:
+    world.batch.offers_simplified_assessment = False
+    world.batch.save(update_fields=["offers_simplified_assessment"])
+
+    response = _save(
+        client, draft, "international", {**formset_data("international", []), "simplified_requested": "on"}
+    )
+    html = client.get(section_url(draft, "international")).content.decode()
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.simplified_requested is False
+    assert 'name="simplified_requested"' not in html
+
+
+def test_a_cpd_record_with_date_and_hours_is_saved(client: Client, draft: Application) -> None:
+    when = timezone.localdate() - timedelta(days=30)
+
+    _save(client, draft, "cpd", formset_data("cpd", [{"date": when.isoformat(), "hours": "7.5"}]))
+
+    assert list(CpdRecord.objects.filter(application=draft).values_list("date", "hours", "title")) == [
+        (when, Decimal("7.5"), "")
+    ]
+
+
+def test_competency_statements_are_saved_with_their_projects(client: Client, draft: Application) -> None:
+    project = Project.objects.create(
+        application=draft,
+        name="变电站",
+        start_date=date(2019, 1, 1),
+        role="",
+        scale="",
+        responsibilities="",
+        results="",
+    )
+
+    _save(
+        client,
+        draft,
+        "competency",
+        {"area_1": "组织技术方案论证。", "area_1_projects": [project.pk], "area_2": ""},
+    )
+
+    statements = {s.area.number: s for s in CompetencyStatement.objects.filter(application=draft)}
+    assert sorted(statements) == [1, 2, 3, 4, 5]
+    assert statements[1].text == "组织技术方案论证。"
+    assert list(statements[1].projects.all()) == [project]
+    assert (statements[2].text, list(statements[2].projects.all())) == ("", [])
+
+
+def test_signing_the_pledge_records_the_typed_name(client: Client, draft: Application) -> None:
+    _save(client, draft, "personal", {"full_name": "王伟"})
+
+    response = client.post(
+        section_url(draft, "pledge"), {"typed_name": "王 伟", "consents": "on", "action": "save"}
+    )
+
+    assert response.status_code == 302
+    signature = PledgeSignature.objects.get(application=draft)
+    assert (signature.typed_name, signature.consents_to_verification) == ("王 伟", True)
+    html = client.get(section_url(draft, "pledge")).content.decode()
+    assert "Signed by 王 伟 on " in html
+
+
+# Where saving leads ---------------------------------------------------------------------------------
+
+
+def test_save_and_continue_opens_the_next_section(client: Client, draft: Application) -> None:
+    response = client.post(section_url(draft, "personal"), {"full_name": "王伟", "action": "continue"})
+
+    assert response["Location"] == section_url(draft, "education")
+
+
+def test_save_and_continue_on_the_last_section_opens_the_review(client: Client, draft: Application) -> None:
+    _save(client, draft, "personal", {"full_name": "王伟"})
+
+    response = client.post(
+        section_url(draft, "pledge"), {"typed_name": "王伟", "consents": "on", "action": "continue"}
+    )
+
+    assert response["Location"] == f"/applications/{draft.uid}/review/"
+
+
+def test_the_attachments_section_lists_files_with_the_upload_limits(
+    client: Client, draft: Application, world: World
+) -> None:
+    attachment_upload(
+        application=draft,
+        by=world.applicant,
+        uploaded=SimpleUploadedFile("证书.pdf", TINY_PDF, content_type="application/pdf"),
+        kind=AttachmentKind.OTHER,
+    )
+
+    html = client.get(section_url(draft, "attachments")).content.decode()
+
+    assert ">证书.pdf</a>" in html
+    assert "Each file at most 10 MB; all files of the application together at most 50 MB." in html
+    assert f'action="/applications/{draft.uid}/files/upload/"' in html
