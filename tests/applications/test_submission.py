@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import date, timedelta
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -20,6 +20,7 @@ from engcert.applications.domain.application import (
     application_update,
     application_withdraw,
 )
+from engcert.applications.domain.timeline import Period, years
 from engcert.applications.domain.transition import application_transition
 from engcert.applications.enums import ApplicationState
 from engcert.applications.models import Application, PledgeSignature, WorkEntry
@@ -108,8 +109,8 @@ def test_an_invalid_identity_number_blocks_submission_beside_the_field(world, co
 
 
 def years_since(start: date) -> Decimal:
-    days = (timezone.localdate() - start).days + 1
-    return (Decimal(days) / Decimal("365.25")).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+    # The arithmetic itself is tested in test_timeline; here it only fills in the message.
+    return years([Period(start, timezone.localdate())])
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
+from itertools import pairwise
 
 DAYS_PER_YEAR = Decimal("365.25")
 
@@ -38,15 +39,43 @@ def total_days(periods: Iterable[Period]) -> int:
 
 
 def years(periods: Iterable[Period]) -> Decimal:
-    """Whole-and-tenths years covered, rounded down so nobody is credited with time not served."""
-    return (Decimal(total_days(periods)) / DAYS_PER_YEAR).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+    """Whole-and-tenths years covered, rounded down so nobody is credited with time not served.
+
+    Each unbroken stretch counts its whole calendar years by anniversary, so two years from
+    1 January 2022 are two years although they hold no 29 February; what is left over counts
+    at 365.25 days a year.
+    """
+    whole = 0
+    left_over = 0
+    for period in merge(periods):
+        count, days = _calendar_years(period)
+        whole += count
+        left_over += days
+    exact = whole + Decimal(left_over) / DAYS_PER_YEAR
+    return exact.quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+
+
+def _calendar_years(period: Period) -> tuple[int, int]:
+    """Whole years from the start to the day after the end, and the days beyond the last anniversary."""
+    after_end = period.end + timedelta(days=1)
+    count = after_end.year - period.start.year
+    while count > 0 and _anniversary(period.start, count) > after_end:
+        count -= 1
+    return count, (after_end - _anniversary(period.start, count)).days
+
+
+def _anniversary(start: date, count: int) -> date:
+    try:
+        return start.replace(year=start.year + count)
+    except ValueError:  # started on 29 February: the year is complete at the end of 28 February
+        return date(start.year + count, 3, 1)
 
 
 def gaps(periods: Sequence[Period], *, min_days: int = 92) -> list[Period]:
     """Gaps between consecutive merged periods that are at least `min_days` long."""
     merged = merge(periods)
     found: list[Period] = []
-    for before, after in zip(merged, merged[1:], strict=False):
+    for before, after in pairwise(merged):
         gap_start = before.end + timedelta(days=1)
         gap_end = after.start - timedelta(days=1)
         if (gap_end - gap_start).days + 1 >= min_days:
