@@ -7,6 +7,8 @@ from engcert.accounts import views as account_views
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", account_views.healthz, name="healthz"),
+    # The language switch also remembers a signed-in person's choice (accounts).
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("calls/", include("engcert.batches.urls_public")),

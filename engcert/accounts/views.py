@@ -1,9 +1,12 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.views.decorators.cache import never_cache
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.i18n import set_language as django_set_language
 
+from engcert.accounts.domain import user_language_remember
+from engcert.accounts.models import User
 from engcert.batches.selectors import batch_list_public
 
 
@@ -15,6 +18,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
         context["my_applications"] = application_list_for_applicant(user=request.user)  # type: ignore[arg-type]
     return render(request, "home.html", context)
+
+
+def set_language(request: HttpRequest) -> HttpResponseBase:
+    """Django's language switch, which also remembers the choice of a signed-in person so
+    that the mail engcert sends them is written in it."""
+    response = django_set_language(request)
+    if request.method == "POST" and isinstance(request.user, User) and request.user.is_authenticated:
+        user_language_remember(user=request.user, language=request.POST.get("language"))
+    return response
 
 
 @never_cache
