@@ -4,21 +4,19 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from engcert.accounts.second_factor import account_facts_for_request
 from engcert.organisations.enums import Role
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """The roles the signed-in person holds, for the navigation bar."""
-    user = request.user
-    if not user.is_authenticated:
+    """The roles the signed-in person holds, for the navigation bar (no query when the
+    second-factor middleware has already looked them up for this request)."""
+    facts = account_facts_for_request(request)
+    if facts is None:
         return {"nav_roles": frozenset()}
-    roles = getattr(request, "_engcert_roles", None)
-    if roles is None:
-        roles = frozenset(
-            user.memberships.filter(is_active=True).values_list("role", flat=True)  # type: ignore[union-attr]
-        )
-        request._engcert_roles = roles  # type: ignore[attr-defined]
     return {
-        "nav_roles": roles,
-        "nav_is_staff": Role.STAFF in roles,
+        "nav_roles": facts.roles,
+        "nav_is_staff": Role.STAFF in facts.roles,
+        "nav_second_factor_required": facts.second_factor_required,
+        "nav_second_factor_missing": facts.second_factor_missing,
     }

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from allauth.mfa.models import Authenticator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from engcert.organisations.selectors import user_needs_second_factor
+from engcert.accounts.second_factor import account_facts_for_request
 
 # Paths a person without a second factor may still reach: signing in and out, enrolling,
-# switching language, static files and the public pages.
+# switching language, static files and the public pages. The home page "/" too.
 ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/calls/", "/favicon", "/healthz")
+
+
+def path_needs_second_factor(path: str) -> bool:
+    return path != "/" and not path.startswith(ALLOWED_PREFIXES)
 
 
 class RequireSecondFactorMiddleware:
@@ -20,13 +23,8 @@ class RequireSecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
-        if (
-            user.is_authenticated
-            and request.path != "/"
-            and not request.path.startswith(ALLOWED_PREFIXES)
-            and user_needs_second_factor(user=user)  # type: ignore[arg-type]
-            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-        ):
-            return redirect("mfa_activate_totp")
+        if request.user.is_authenticated and path_needs_second_factor(request.path_info):
+            facts = account_facts_for_request(request)
+            if facts is not None and facts.second_factor_missing:
+                return redirect("mfa_activate_totp")
         return self.get_response(request)
