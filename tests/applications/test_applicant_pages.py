@@ -37,7 +37,7 @@ def test_the_review_lists_each_problem_under_its_section_with_a_link_to_the_fiel
 
     personal = section_url(draft, "personal")
     assert f'<h3><a href="{personal}?check=1">Personal data</a></h3>' in html
-    assert f'<a href="{personal}?check=1#field-birth_date">This field is required.</a>' in html
+    assert f'<a href="{personal}?check=1#field-birth_date">Date of birth: This field is required.</a>' in html
     assert f'<a href="{section_url(draft, "education")}?check=1">Add at least one degree.</a>' in html
     assert f'<a href="{section_url(draft, "pledge")}?check=1">Sign the integrity pledge.</a>' in html
 

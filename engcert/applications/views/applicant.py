@@ -32,7 +32,7 @@ from engcert.applications.forms import EligibilityExplanationForm, WithdrawForm
 from engcert.applications.models import Application
 from engcert.applications.sections import SECTIONS
 from engcert.applications.selectors import application_list_for_applicant
-from engcert.applications.views.sections import section_steps
+from engcert.applications.views.sections import problem_field_label, section_steps
 from engcert.batches.models import Batch
 from engcert.privacy.domain import identity_number_view_record
 
@@ -144,7 +144,9 @@ def application_review(request: HttpRequest, uid: UUID) -> HttpResponse:
         application_update(application=application, by=_user(request), values=form.cleaned_data)
         messages.success(request, _("Your explanation was saved."))
         return redirect("applications:review", uid=uid)
-    by_section = [(s, [p for p in problems if p.section == s.key]) for s in SECTIONS]
+    by_section = [
+        (s, [(p, problem_field_label(p)) for p in problems if p.section == s.key]) for s in SECTIONS
+    ]
     explanation_missing = not eligibility.met and not application.eligibility_explanation.strip()
     # A first submission needs the call to be open; a resubmission after revision does not.
     can_submit = application.state == ApplicationState.RETURNED or application.batch.is_open()

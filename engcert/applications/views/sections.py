@@ -479,6 +479,15 @@ def work_summary(*, entries: list[WorkEntry], today: date) -> dict[str, Any]:
 
 # Progress ---------------------------------------------------------------------------------------
 
+FIELD_FORMS: dict[str, type[BaseForm]] = {"application": ApplicationChoicesForm, "personal": PersonalForm}
+
+
+def problem_field_label(problem: Problem) -> str:
+    """The label of the field a problem belongs to, so a list of problems reads on its own."""
+    form = FIELD_FORMS.get(problem.section)
+    field = form.base_fields.get(problem.field) if form is not None and problem.field else None
+    return str(field.label) if field is not None and field.label else ""
+
 
 @dataclass(frozen=True)
 class Step:
