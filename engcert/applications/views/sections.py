@@ -46,6 +46,7 @@ from engcert.applications.section_forms import (
     ApplicationChoicesForm,
     CompetencyForm,
     CpdRecordFormSet,
+    DraftForm,
     DraftModelFormSet,
     EducationFormSet,
     InternationalTitleFormSet,
@@ -479,7 +480,7 @@ def work_summary(*, entries: list[WorkEntry], today: date) -> dict[str, Any]:
 
 # Progress ---------------------------------------------------------------------------------------
 
-FIELD_FORMS: dict[str, type[BaseForm]] = {"application": ApplicationChoicesForm, "personal": PersonalForm}
+FIELD_FORMS: dict[str, type[DraftForm]] = {"application": ApplicationChoicesForm, "personal": PersonalForm}
 
 
 def problem_field_label(problem: Problem) -> str:
