@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from engcert.applications.domain.application import application_create, application_update
 from engcert.applications.models import Application, CpdRecord, Education, PledgeSignature, Project, WorkEntry
-from engcert.demo.builders import prc_id_number
+from engcert.demo.builders import TINY_PDF, prc_id_number
 from tests.applications.test_sections_drafts import (
     english,
     errors_beside,
@@ -238,6 +238,27 @@ def test_a_certificate_that_is_not_a_pdf_or_image_is_refused_beside_the_upload(
         "Only PDF, JPEG and PNG files are accepted; this file is none of them."
     ]
     assert draft.attachments.count() == 0
+
+
+def test_an_upload_over_the_applications_total_is_refused_beside_it_and_the_row_not_saved(
+    client: Client, draft: Application, settings: Any
+) -> None:
+    settings.ENGCERT_MAX_APPLICATION_UPLOAD_BYTES = 100
+    rows = [
+        {
+            "institution": "华北电力大学",
+            "start_date": "2003-09-01",
+            "end_date": "2007-07-01",
+            "certificate_file": SimpleUploadedFile("学位.pdf", TINY_PDF, content_type="application/pdf"),
+        }
+    ]
+
+    html = _post(client, draft, "education", formset_data("education", rows))
+
+    assert errors_beside(html, "education-0-certificate_file") == [
+        "The attachments of one application may add up to 0 MB; remove a file first."
+    ]
+    assert (draft.attachments.count(), draft.education.count()) == (0, 0)
 
 
 @pytest.mark.parametrize(
