@@ -15,7 +15,7 @@ from engcert.applications.transitions import REASON_REQUIRED, TRANSITIONS, Actor
 from engcert.audit.domain import audit_chain_verify
 from engcert.audit.models import AuditEvent
 from engcert.organisations.enums import Role
-from engcert.organisations.models import Membership
+from engcert.organisations.models import Membership, Organisation
 from tests.conftest import World
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -40,15 +40,27 @@ PERSONAS: dict[str, Actor | None] = {
     "unit_admin": None,
     "outsider": None,
     "other_society_staff": None,
+    "alliance_staff": None,  # a staff role held at the alliance is not staff of the society
+    "reviewer_at_society": None,  # the reviewer role counts only when held at the alliance
+    "former_staff": None,  # staff whose membership is no longer active
 }
 
 
-def persona(world: World, name: str, other_society_staff: User) -> User | None:
-    if name == "system":
-        return None
-    if name == "other_society_staff":
-        return other_society_staff
-    return getattr(world, name)  # type: ignore[no-any-return]
+@pytest.fixture
+def people(world: World, other_society_staff: User) -> dict[str, User | None]:
+    def member(email: str, role: Role, organisation: Organisation, *, active: bool = True) -> User:
+        user = User.objects.create_user(email=email, password=None, full_name=email.split("@")[0])
+        Membership.objects.create(user=user, organisation=organisation, role=role, is_active=active)
+        return user
+
+    found: dict[str, User | None] = {name: getattr(world, name, None) for name in PERSONAS}
+    found["other_society_staff"] = other_society_staff
+    found["alliance_staff"] = member("alliance-staff@example.com", Role.STAFF, world.alliance)
+    found["reviewer_at_society"] = member(
+        "society-reviewer@example.com", Role.ALLIANCE_REVIEWER, world.society
+    )
+    found["former_staff"] = member("former-staff@example.com", Role.STAFF, world.society, active=False)
+    return found
 
 
 def draft_in_state(world: World, state: ApplicationState) -> Application:
@@ -64,11 +76,11 @@ def transition_events(application: Application) -> list[AuditEvent]:
 
 @pytest.mark.parametrize(("source", "target", "actors"), MOVES)
 def test_each_listed_actor_can_make_the_move_with_one_audit_event_and_one_email(
-    world, other_society_staff, django_capture_on_commit_callbacks, source, target, actors
+    world, people, django_capture_on_commit_callbacks, source, target, actors
 ):
     for actor in sorted(actors):
         name = next(n for n, a in PERSONAS.items() if a == actor)
-        by = persona(world, name, other_society_staff)
+        by = people[name]
         application = draft_in_state(world, source)
         mail.outbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
@@ -89,7 +101,7 @@ def test_each_listed_actor_can_make_the_move_with_one_audit_event_and_one_email(
 
 @pytest.mark.parametrize(("source", "target", "actors"), MOVES)
 def test_every_persona_not_listed_for_the_move_is_refused(
-    world, other_society_staff, django_capture_on_commit_callbacks, source, target, actors
+    world, people, django_capture_on_commit_callbacks, source, target, actors
 ):
     application = draft_in_state(world, source)
     refused = []
@@ -100,7 +112,7 @@ def test_every_persona_not_listed_for_the_move_is_refused(
             application_transition(
                 application=application,
                 to_state=target,
-                by=persona(world, name, other_society_staff),
+                by=people[name],
                 reason="理由",
             )
         assert str(error.value) == "You are not allowed to make this change."
@@ -146,9 +158,9 @@ def test_every_move_that_needs_a_reason_is_in_the_table():
     assert {pair for pair in REASON_REQUIRED if pair[1] not in TRANSITIONS.get(pair[0], {})} == set()
 
 
-def _one_actor(world: World, other_society_staff: User, actors: frozenset[Actor]) -> User | None:
+def _one_actor(people: dict[str, User | None], actors: frozenset[Actor]) -> User | None:
     actor = sorted(actors)[0]
-    return persona(world, next(n for n, a in PERSONAS.items() if a == actor), other_society_staff)
+    return people[next(n for n, a in PERSONAS.items() if a == actor)]
 
 
 @pytest.mark.parametrize(
@@ -156,8 +168,8 @@ def _one_actor(world: World, other_society_staff: User, actors: frozenset[Actor]
     sorted(REASON_REQUIRED),
     ids=[f"{s.value}->{t.value}" for s, t in sorted(REASON_REQUIRED)],
 )
-def test_a_move_that_needs_a_reason_is_refused_without_one(world, other_society_staff, source, target):
-    by = _one_actor(world, other_society_staff, TRANSITIONS[source][target])
+def test_a_move_that_needs_a_reason_is_refused_without_one(world, people, source, target):
+    by = _one_actor(people, TRANSITIONS[source][target])
     application = draft_in_state(world, source)
     for blank in ("", "   \n"):
         with pytest.raises(TransitionError) as error:
@@ -172,9 +184,9 @@ def test_a_move_that_needs_a_reason_is_refused_without_one(world, other_society_
     [m for m in MOVES if (m.values[0], m.values[1]) not in REASON_REQUIRED],
 )
 def test_a_move_without_a_reason_requirement_goes_through_with_an_empty_reason(
-    world, other_society_staff, source, target, actors
+    world, people, source, target, actors
 ):
-    by = _one_actor(world, other_society_staff, actors)
+    by = _one_actor(people, actors)
     application = draft_in_state(world, source)
     application_transition(application=application, to_state=target, by=by)
     assert [(e.from_state, e.to_state, e.reason) for e in transition_events(application)] == [
@@ -184,9 +196,9 @@ def test_a_move_without_a_reason_requirement_goes_through_with_an_empty_reason(
 
 @pytest.mark.parametrize(("source", "target", "actors"), MOVES)
 def test_repeating_a_finished_move_changes_nothing_and_writes_no_second_event(
-    world, other_society_staff, django_capture_on_commit_callbacks, source, target, actors
+    world, people, django_capture_on_commit_callbacks, source, target, actors
 ):
-    by = _one_actor(world, other_society_staff, actors)
+    by = _one_actor(people, actors)
     application = draft_in_state(world, source)
     with django_capture_on_commit_callbacks(execute=True):
         application_transition(application=application, to_state=target, by=by, reason="理由")

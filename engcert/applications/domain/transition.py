@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +15,7 @@ from engcert.applications.enums import ApplicationState
 from engcert.applications.models import Application
 from engcert.applications.transitions import REASON_REQUIRED, TRANSITIONS, Actor
 from engcert.audit.domain import audit_event_append
-from engcert.organisations.enums import Role
+from engcert.organisations.enums import OrganisationKind, Role
 from engcert.organisations.models import Membership
 
 
@@ -28,6 +29,10 @@ class TransitionResult:
     changed: bool
 
 
+# Society roles count only at the application's own society, the reviewer role only at the alliance.
+SOCIETY_ACTORS = {Role.STAFF: Actor.STAFF, Role.EXAMINER: Actor.EXAMINER, Role.COMMITTEE: Actor.COMMITTEE}
+
+
 def actor_roles(*, application: Application, user: User | None) -> frozenset[Actor]:
     """Which of the table's actors this user is for this application."""
     if user is None:
@@ -35,27 +40,18 @@ def actor_roles(*, application: Application, user: User | None) -> frozenset[Act
     roles: set[Actor] = set()
     if application.applicant_id == user.pk:
         roles.add(Actor.APPLICANT)
-    society_id = application.batch.society_id
     held = set(
         Membership.objects.filter(user=user, is_active=True)
-        .filter(organisation_id__in=[society_id, *_alliance_ids()])
+        .filter(
+            Q(organisation_id=application.batch.society_id, role__in=list(SOCIETY_ACTORS))
+            | Q(organisation__kind=OrganisationKind.ALLIANCE, role=Role.ALLIANCE_REVIEWER)
+        )
         .values_list("role", flat=True)
     )
-    mapping = {
-        Role.STAFF: Actor.STAFF,
-        Role.EXAMINER: Actor.EXAMINER,
-        Role.COMMITTEE: Actor.COMMITTEE,
-        Role.ALLIANCE_REVIEWER: Actor.ALLIANCE,
-    }
-    roles.update(actor for role, actor in mapping.items() if role in held)
+    roles.update(actor for role, actor in SOCIETY_ACTORS.items() if role in held)
+    if Role.ALLIANCE_REVIEWER in held:
+        roles.add(Actor.ALLIANCE)
     return frozenset(roles)
-
-
-def _alliance_ids() -> list[int]:
-    from engcert.organisations.enums import OrganisationKind
-    from engcert.organisations.models import Organisation
-
-    return list(Organisation.objects.filter(kind=OrganisationKind.ALLIANCE).values_list("pk", flat=True))
 
 
 def application_transition(
