@@ -350,3 +350,23 @@ def test_withdrawing_is_refused_once_the_interview_is_scheduled(world, complete_
 
     assert str(error.value) == "An application that is “Interview scheduled” cannot become “Withdrawn”."
     assert Application.objects.get(pk=complete_draft.pk).state == S.INTERVIEW_SCHEDULED
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"state": S.SUBMITTED},
+        {"submitted_at": None},
+        {"eligibility_unmet": []},
+        {"applicant": None},
+        {"number": "CSEE-FAKE"},
+        {"phone": "13911112222", "state": S.APPROVED},
+    ],
+    ids=["state", "submitted_at", "eligibility_unmet", "applicant", "number", "state-among-others"],
+)
+def test_a_draft_save_cannot_change_the_life_cycle_fields(world, complete_draft, values):
+    with pytest.raises(ValueError, match="application_update cannot change"):
+        application_update(application=complete_draft, by=world.applicant, values=values)
+    stored = Application.objects.get(pk=complete_draft.pk)
+    assert (stored.state, stored.phone, stored.applicant_id) == (S.DRAFT, "13800000000", world.applicant.pk)
+    assert transition_events(complete_draft) == []

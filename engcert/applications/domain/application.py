@@ -96,9 +96,37 @@ def application_assert_editable(*, application: Application, by: User) -> None:
         raise ApplicationError(_("A submitted application can no longer be changed."))
 
 
+# Fields that only the life-cycle functions write: a draft save must never move the state,
+# the owner or the record of submission past the transition function and its audit event.
+LIFE_CYCLE_FIELDS = frozenset(
+    {
+        "id",
+        "pk",
+        "uid",
+        "number",
+        "batch",
+        "batch_id",
+        "applicant",
+        "applicant_id",
+        "framework_version",
+        "framework_version_id",
+        "state",
+        "eligibility_unmet",
+        "created_at",
+        "updated_at",
+        "submitted_at",
+        "state_changed_at",
+        "id_number_index",
+    }
+)
+
+
 def application_update(*, application: Application, by: User, values: dict[str, Any]) -> Application:
     """Save some of the application's own fields as a draft; nothing is required yet."""
     application_assert_editable(application=application, by=by)
+    protected = sorted(LIFE_CYCLE_FIELDS.intersection(values))
+    if protected:
+        raise ValueError(f"application_update cannot change {', '.join(protected)}")
     fields = list(values)
     for name, value in values.items():
         setattr(application, name, value)
