@@ -18,6 +18,9 @@ class AuditChainHead(models.Model):
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
     length = models.PositiveBigIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.key}: {self.length} events"
+
 
 class AuditEvent(models.Model):
     chain = models.CharField(_("chain"), max_length=40, default="main", db_index=True)
@@ -57,6 +60,9 @@ class AuditEvent(models.Model):
             models.UniqueConstraint(fields=["chain", "position"], name="audit_position_unique")
         ]
         indexes = [models.Index(fields=["application", "position"])]
+
+    def __str__(self) -> str:
+        return f"{self.chain} #{self.position} {self.action}"
 
     def payload(self) -> dict[str, Any]:
         """The fields the hash covers, in a stable form."""

@@ -181,3 +181,8 @@ def test_concurrent_appends_never_fork_the_chain(world):
         range(1, 21)
     )
     assert audit_chain_verify(chain="race").ok is True
+
+
+def test_events_and_chain_heads_read_as_their_position(five_events):
+    assert str(five_events[2]) == "test #3 test.event"
+    assert str(AuditChainHead.objects.get(key="test")) == "test: 5 events"

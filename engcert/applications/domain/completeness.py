@@ -69,8 +69,9 @@ def _row_gaps(section: str, rows: Sequence[Model], *, name: str) -> list[Problem
 
 def application_problems(*, application: Application, today: date | None = None) -> list[Problem]:
     """Every problem that blocks submission. Reads prefetched relations where present."""
-    from engcert.privacy.identity_documents import validate_document_number
     from django.core.exceptions import ValidationError
+
+    from engcert.privacy.identity_documents import validate_document_number
 
     today = today or timezone.localdate()
     problems: list[Problem] = []
