@@ -89,6 +89,11 @@ def audit_chain_verify(*, chain: str = MAIN_CHAIN) -> ChainReport:
         expected_position += 1
         checked += 1
     head = AuditChainHead.objects.filter(key=chain).first()
-    if head is not None and (head.length != checked or head.last_hash != expected_prev):
+    if head is not None and head.length > checked:
         return ChainReport(chain, checked, checked + 1, "truncated")
+    if head is not None and (head.length != checked or head.last_hash != expected_prev):
+        # Every link holds but the head disagrees: the last event the head knows of was
+        # rewritten with a recomputed hash (or events were added behind the head's back).
+        position = min(checked, head.length + 1)
+        return ChainReport(chain, position - 1, position, "altered")
     return ChainReport(chain, checked, None, "")

@@ -186,3 +186,16 @@ def test_concurrent_appends_never_fork_the_chain(world):
 def test_events_and_chain_heads_read_as_their_position(five_events):
     assert str(five_events[2]) == "test #3 test.event"
     assert str(AuditChainHead.objects.get(key="test")) == "test: 5 events"
+
+
+def test_an_edit_to_the_last_event_with_a_recomputed_hash_is_found_at_that_event(five_events):
+    event = AuditEvent.objects.get(chain="test", position=5)
+    event.reason = "改过的理由"
+    AuditEvent.objects.filter(pk=event.pk).update(reason=event.reason, hash=_digest(event.payload()))
+    assert verify() == (4, 5, "altered")
+
+
+def test_an_event_added_behind_the_heads_back_is_found(world, five_events):
+    audit_event_append(actor=world.staff, action="test.event", subject=world.society, chain="test")
+    AuditChainHead.objects.filter(key="test").update(length=5, last_hash=five_events[-1].hash)
+    assert verify() == (5, 6, "altered")
