@@ -9,7 +9,13 @@ from django.utils import translation
 from engcert.accounts.models import User
 from engcert.applications.domain.application import application_create
 from engcert.applications.domain.transition import TransitionError, application_transition
-from engcert.applications.enums import PUBLIC_LABELS, ApplicationState
+from engcert.applications.enums import (
+    EDITABLE_BY_APPLICANT,
+    FINAL,
+    PUBLIC_LABELS,
+    WITHDRAWABLE,
+    ApplicationState,
+)
 from engcert.applications.models import Application
 from engcert.applications.transitions import REASON_REQUIRED, TRANSITIONS, Actor
 from engcert.audit.domain import audit_chain_verify
@@ -317,3 +323,36 @@ def test_the_state_email_for_a_chinese_reader_names_the_application_whatever_the
     assert application.number in message.subject
     assert application.number in message.body
     assert f"/applications/{application.uid}/" in message.body
+
+
+# The named groups agree with the table
+
+
+def test_the_withdrawable_states_are_exactly_those_the_table_lets_the_applicant_withdraw_from():
+    assert {
+        s for s, targets in TRANSITIONS.items() if Actor.APPLICANT in targets.get(S.WITHDRAWN, ())
+    } == WITHDRAWABLE
+
+
+def test_final_states_have_no_way_out_and_every_other_state_has_one():
+    assert set(TRANSITIONS) == set(S) - FINAL
+
+
+def test_every_state_can_be_reached_from_a_draft():
+    reached = {S.DRAFT}
+    frontier = [S.DRAFT]
+    while frontier:
+        for target in TRANSITIONS.get(frontier.pop(), {}):
+            if target not in reached:
+                reached.add(target)
+                frontier.append(target)
+    assert reached == set(S)
+
+
+def test_the_applicant_can_submit_from_exactly_the_states_they_may_edit():
+    submits = {s for s, targets in TRANSITIONS.items() for t in (S.SUBMITTED, S.RESUBMITTED) if t in targets}
+    assert submits == EDITABLE_BY_APPLICANT
+
+
+def test_every_state_has_a_label_for_the_applicant():
+    assert set(PUBLIC_LABELS) == set(S)
