@@ -370,3 +370,29 @@ def test_a_draft_save_cannot_change_the_life_cycle_fields(world, complete_draft,
     stored = Application.objects.get(pk=complete_draft.pk)
     assert (stored.state, stored.phone, stored.applicant_id) == (S.DRAFT, "13800000000", world.applicant.pk)
     assert transition_events(complete_draft) == []
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent inserts need PostgreSQL")
+def test_two_simultaneous_starts_make_one_application(world):
+    barrier = threading.Barrier(2)
+    started: list[int | str] = []
+
+    def start() -> None:
+        try:
+            barrier.wait(timeout=10)
+            started.append(application_create(batch=world.batch, applicant=world.applicant).pk)
+        except Exception as error:  # the test reports whatever went wrong in the thread
+            started.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=start) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    only = Application.objects.get(applicant=world.applicant)
+    assert started == [only.pk, only.pk]
+    assert list(only.audit_events.values_list("action", flat=True)) == ["application.create"]
