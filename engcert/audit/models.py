@@ -24,7 +24,7 @@ class AuditChainHead(models.Model):
 
 class AuditEvent(models.Model):
     chain = models.CharField(_("chain"), max_length=40, default="main", db_index=True)
-    position = models.PositiveBigIntegerField(_("position"))
+    position = models.PositiveBigIntegerField(_("sequence number"))
     created_at = models.DateTimeField(_("time"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -47,7 +47,7 @@ class Grade(BilingualName):
         FrameworkVersion, verbose_name=_("framework version"), on_delete=models.CASCADE, related_name="grades"
     )
     code = models.CharField(_("code"), max_length=10)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(_("display order"), default=0)
     requires_degree = models.BooleanField(_("requires an engineering degree"), default=True)
     min_practice_years = models.DecimalField(
         _("minimum years of professional practice"), max_digits=4, decimal_places=1, default=0
@@ -88,7 +88,7 @@ class Indicator(BilingualName):
     )
     code = models.CharField(_("code"), max_length=20)
     iea_element = models.CharField(_("IEA competency element"), max_length=20)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(_("display order"), default=0)
 
     class Meta:
         ordering = ["area", "position"]

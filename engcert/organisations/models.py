@@ -104,7 +104,7 @@ class Discipline(BilingualName):
         related_name="children",
     )
     code = models.CharField(_("code"), max_length=40)
-    position = models.PositiveIntegerField(_("position"), default=0)
+    position = models.PositiveIntegerField(_("display order"), default=0)
 
     class Meta:
         ordering = ["society", "position", "code"]

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from engcert.accounts.models import User
@@ -72,9 +72,9 @@ class TimelineEntry:
 
 
 EVENT_TITLES = {
-    "application.create": _lazy("Application started"),
-    "application.transition": _lazy("Status changed"),
-    "application.pledge_signed": _lazy("Integrity pledge signed"),
+    "application.create": gettext_lazy("Application started"),
+    "application.transition": gettext_lazy("Status changed"),
+    "application.pledge_signed": gettext_lazy("Integrity pledge signed"),
 }
 
 
