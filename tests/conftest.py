@@ -3,11 +3,13 @@ alliance reviewer and an outsider, around one society with an open batch."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from allauth.mfa.models import Authenticator
 from django.test import Client
+from django.utils import translation
 
 from engcert.accounts.models import User
 from engcert.applications.models import Application
@@ -95,6 +97,15 @@ def complete_draft(world: World) -> Application:
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings: object, tmp_path: object) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined,operator]
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked(settings: object) -> Iterator[None]:
+    """Assertions read English source strings; tests about Chinese ask for it explicitly.
+    The shipped default stays Simplified Chinese (see tests/project/test_languages.py)."""
+    settings.LANGUAGE_CODE = "en"  # type: ignore[attr-defined]
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

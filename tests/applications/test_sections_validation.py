@@ -80,7 +80,8 @@ def test_a_malformed_birth_date_is_refused_and_the_saved_data_kept(
     assert (draft.full_name, draft.birth_date) == ("王伟", BIRTH)
 
 
-def test_the_error_is_in_chinese_for_a_chinese_reader(world: World, draft: Application) -> None:
+def test_the_error_is_in_chinese_for_a_chinese_reader(world: World, draft: Application, settings: Any) -> None:
+    settings.LANGUAGE_CODE = "zh-hans"  # the shipped default
     client = world.client_for(world.applicant)  # no language chosen: Chinese is the default
 
     response = client.post(
