@@ -203,10 +203,10 @@ def test_navigation_reuses_the_roles_the_second_factor_check_looked_up(
     world: World, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     client = world.client_for(world.staff)
-    client.get("/desk/page/")  # first request: the content types, the site
+    client.get("/desk/page/", headers={"accept-language": "en"})  # first request: the content types, the site
 
     with django_assert_num_queries(3) as captured:  # session, user, roles with authenticator
-        response = client.get("/desk/page/")
+        response = client.get("/desk/page/", headers={"accept-language": "en"})
 
     role_queries = [q["sql"] for q in captured.captured_queries if "organisations_membership" in q["sql"]]
     assert len(role_queries) == 1
@@ -221,3 +221,30 @@ def test_security_link_is_highlighted_while_the_second_factor_is_missing(world: 
     response = world.client_for(world.examiner).get("/", headers={"accept-language": "en"})
 
     assert '<a href="/accounts/2fa/" class="needs-attention">Security</a>' in response.content.decode()
+
+
+def test_security_page_offers_no_deactivation_to_a_privileged_person(world: World) -> None:
+    client = english()
+    client.post("/accounts/login/", {"login": world.staff.email, "password": PASSWORD})
+    client.post("/accounts/2fa/authenticate/", {"code": totp_code(world.staff)})
+
+    html = client.get("/accounts/2fa/").content.decode()
+
+    assert "/accounts/2fa/totp/deactivate/" not in html
+    assert "Your role requires it, so it cannot be switched off." in html
+
+
+def test_security_page_lets_an_applicant_deactivate_a_voluntary_authenticator(world: World) -> None:
+    from tests.conftest import enrol_totp
+
+    enrol_totp(world.applicant)
+    client = english()
+    client.post("/accounts/login/", {"login": world.applicant.email, "password": PASSWORD})
+    client.post("/accounts/2fa/authenticate/", {"code": totp_code(world.applicant)})
+
+    html = client.get("/accounts/2fa/").content.decode()
+    deactivated = client.post("/accounts/2fa/totp/deactivate/")
+
+    assert 'href="/accounts/2fa/totp/deactivate/"' in html
+    assert (deactivated.status_code, deactivated["Location"]) == (302, "/accounts/2fa/")
+    assert Authenticator.objects.filter(user=world.applicant, type=Authenticator.Type.TOTP).exists() is False
