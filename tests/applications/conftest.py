@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from django.db import connection, transaction
 from django.utils import translation
+from pytest_django.plugin import blocking_manager_key
 
 from engcert.accounts.models import User
 from engcert.demo import builders
@@ -43,3 +45,20 @@ def other_society_staff(world: World) -> User:
     )
     enrol_totp(user)
     return user
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> object:
+    """After a transactional test's flush, put the migrated data (framework, default pledge) back.
+
+    pytest-django restores it when the next serialized-rollback test starts; that restore does not
+    reach tests that start Playwright first, so without this they would find an empty framework.
+    """
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    contents = getattr(connection, "_test_serialized_contents", None)
+    # With no next test the session is over and the test database already gone.
+    if nextitem is not None and marker is not None and marker.kwargs.get("transaction") and contents:
+        with item.config.stash[blocking_manager_key].unblock(), transaction.atomic():
+            connection.creation.deserialize_db_from_string(contents)
+    return result

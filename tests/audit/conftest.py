@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.applications.conftest import pytest_runtest_teardown  # noqa: F401  (puts migrated data back)
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: object) -> None:
