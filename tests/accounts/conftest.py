@@ -28,6 +28,12 @@ def _locmem_mail(settings: object) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # type: ignore[attr-defined]
 
 
+@pytest.fixture(autouse=True)
+def _totp_tolerates_a_period_boundary(settings: object) -> None:
+    """A code computed just before a 30-second boundary stays valid when checked just after."""
+    settings.MFA_TOTP_TOLERANCE = 1  # type: ignore[attr-defined]
+
+
 def totp_code_for_secret(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
 
