@@ -34,9 +34,9 @@ def audit_event_append(
     chain: str = MAIN_CHAIN,
 ) -> AuditEvent:
     """Append one event. Must run inside the transaction that makes the change it records."""
-    with transaction.atomic():
-        head, _ = AuditChainHead.objects.get_or_create(key=chain)
-        head = AuditChainHead.objects.select_for_update().get(pk=head.pk)
+    # No savepoint of its own: the caller's transaction is the unit that succeeds or fails.
+    with transaction.atomic(savepoint=False):
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(key=chain)
         event = AuditEvent(
             chain=chain,
             position=head.length + 1,

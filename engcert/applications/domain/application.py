@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Sum, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -202,11 +202,21 @@ def application_submit(
         # the outer join that the optional grade brings in.
         locked = (
             Application.objects.select_for_update(of=("self",))
-            .select_related("batch", "grade", "framework_version")
+            .select_related("batch", "grade", "framework_version", "pledge_signature")
             .get(pk=application.pk)
         )
         if locked.applicant_id != by.pk:
             raise ApplicationError(_("Only the applicant can submit this application."))
+        # Everything the checks read, in one query per relation.
+        prefetch_related_objects(
+            [locked],
+            "education",
+            "work_entries",
+            "projects",
+            "statements__projects",
+            "international_titles",
+            "framework_version__areas",
+        )
         target = {
             ApplicationState.DRAFT: ApplicationState.SUBMITTED,
             ApplicationState.RETURNED: ApplicationState.RESUBMITTED,
@@ -242,7 +252,6 @@ def application_submit(
             )
         except TransitionError as error:
             raise ApplicationError(str(error)) from error
-    locked.refresh_from_db()
     return locked
 
 
