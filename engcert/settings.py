@@ -226,6 +226,10 @@ MFA_ADAPTER = "engcert.accounts.adapter.MFAAdapter"
 MFA_RECOVERY_CODE_COUNT = 10
 MFA_RECOVERY_CODE_DIGITS = 8
 
+# Behind load balancers: how many proxies append to X-Forwarded-For, so that login throttling
+# counts each client and not the balancer's own address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ENGCERT_TRUSTED_PROXY_COUNT", 0)
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("ENGCERT_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
