@@ -29,7 +29,9 @@ def test_signup_in_english_remembers_english_and_verification_mail_is_english(db
     assert mail.outbox[0].subject == "[engcert] Please Confirm Your Email Address"
 
 
-def test_signup_in_chinese_remembers_chinese_and_verification_mail_is_chinese(db: None, settings: Any) -> None:
+def test_signup_in_chinese_remembers_chinese_and_verification_mail_is_chinese(
+    db: None, settings: Any
+) -> None:
     settings.LANGUAGE_CODE = "zh-hans"  # the shipped default
     user = sign_up(Client(), "zh@example.com")
 
