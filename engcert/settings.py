@@ -97,6 +97,7 @@ if DB_ENGINE == "postgres":
             "CONN_MAX_AGE": env_int("ENGCERT_DB_CONN_MAX_AGE", 60),
             "CONN_HEALTH_CHECKS": True,
             "ATOMIC_REQUESTS": False,
+            "TEST": {"NAME": env_str("ENGCERT_TEST_DB_NAME", "test_engcert")},
         }
     }
 elif DB_ENGINE == "sqlite":

@@ -50,8 +50,25 @@ def enrol_totp(user: User) -> None:
     TOTP.activate(user, generate_totp_secret())
 
 
+def _ensure_migrated_data() -> None:
+    """Data migrations' rows (framework, default pledge) are gone after a transactional test's
+    flush; load them again the way the migrations do."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from engcert.applications.models import PledgeText
+    from engcert.frameworks.models import FrameworkVersion
+
+    if not FrameworkVersion.objects.exists():
+        import_module("engcert.frameworks.migrations.0002_load_tcas_326_2021").load(apps, None)
+    if not PledgeText.objects.exists():
+        import_module("engcert.applications.migrations.0002_default_integrity_pledge").load(apps, None)
+
+
 @pytest.fixture
 def world(db: None) -> World:
+    _ensure_migrated_data()
     alliance = builders.alliance_ensure()
     society = builders.society_create()
     unit = builders.unit_create(society=society, code="sepco", name="山东电力建设第三工程有限公司", name_en="SEPCOIII")

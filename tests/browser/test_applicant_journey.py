@@ -15,7 +15,7 @@ from engcert.applications.enums import ApplicationState
 from engcert.applications.models import Application
 from engcert.demo.builders import TINY_PDF, prc_id_number
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WORDS = {
     "zh-hans": {"register": "注册", "start": "开始填写申请", "submitted": "已收到，等待审核", "html_lang": "zh-Hans"},
