@@ -130,6 +130,25 @@ def _prepare_fields(form: forms.BaseForm, always_required: tuple[str, ...]) -> N
         field.widget.is_required = field.required
 
 
+MSG_INCOMPLETE = _("The form arrived incomplete, so nothing was saved. Please reload the page and try again.")
+
+
+def _reject_incomplete_post(form: forms.BaseForm) -> None:
+    """A browser always sends every text field of a form; a POST that lacks some (a stale
+    page, a cut connection, a careless script) must not silently blank a saved draft."""
+    if form.data is None or not form.is_bound:
+        return
+    omitted = [
+        name
+        for name, field in form.fields.items()
+        if not isinstance(field, forms.FileField)
+        and not field.disabled
+        and field.widget.value_omitted_from_data(form.data, form.files, form.add_prefix(name))
+    ]
+    if omitted:
+        raise ValidationError(MSG_INCOMPLETE, code="incomplete")
+
+
 class DraftForm(forms.Form):
     bound_field_class = ProblemBoundField
     always_required: tuple[str, ...] = ()
@@ -138,6 +157,10 @@ class DraftForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.problems: dict[str, list[str]] = {}
         _prepare_fields(self, self.always_required)
+
+    def clean(self) -> dict[str, Any]:
+        _reject_incomplete_post(self)
+        return super().clean() or {}
 
 
 class DraftModelForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -158,6 +181,7 @@ class DraftModelForm(forms.ModelForm):  # type: ignore[type-arg]
         _prepare_fields(self, ())
 
     def clean(self) -> dict[str, Any]:
+        _reject_incomplete_post(self)
         cleaned = super().clean() or {}
         for name in self.row_required:
             if name not in self.errors and cleaned.get(name) is None:

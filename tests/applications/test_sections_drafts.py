@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from engcert.applications.domain.application import application_create, attachment_upload
+from engcert.applications.domain.application import application_create, application_update, attachment_upload
 from engcert.applications.enums import AttachmentKind
 from engcert.applications.models import (
     Achievement,
@@ -25,7 +25,9 @@ from engcert.applications.models import (
     Project,
     WorkEntry,
 )
+from engcert.applications.section_forms import PersonalForm
 from engcert.demo.builders import TINY_PDF, prc_id_number
+from tests.applications.conftest import browser_post, section_form_data
 from tests.conftest import World
 
 # Helpers shared by the section tests -------------------------------------------------------------
@@ -40,18 +42,12 @@ def section_url(application: Application, section: str) -> str:
     return f"/applications/{application.uid}/edit/{section}/"
 
 
-def formset_data(prefix: str, rows: list[dict[str, Any]], *, initial: int = 0) -> dict[str, Any]:
-    """POST data of a formset: the management form and each row's fields under its prefix."""
-    data: dict[str, Any] = {
-        f"{prefix}-TOTAL_FORMS": str(len(rows)),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "50",
+def row_values(prefix: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """What a person types into the rows of a section, in the order the page shows them: the saved
+    rows first, then the empty one to add to. Each row's names get the formset's prefix."""
+    return {
+        f"{prefix}-{index}-{name}": value for index, row in enumerate(rows) for name, value in row.items()
     }
-    for index, row in enumerate(rows):
-        for name, value in row.items():
-            data[f"{prefix}-{index}-{name}"] = value
-    return data
 
 
 class _FieldMessages(HTMLParser):
@@ -107,6 +103,40 @@ def errors_beside(html: str, html_name: str) -> list[str]:
     return messages_beside(html, html_name)["errorlist"]
 
 
+class _NonFieldErrors(HTMLParser):
+    """Collects the errors of <ul class="errorlist nonfield">: a form's or a row's, not a field's."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_list = False
+        self.in_item = False
+        self.messages: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "ul" and "errorlist" in classes and "nonfield" in classes:
+            self.in_list = True
+        elif tag == "li" and self.in_list:
+            self.in_item = True
+            self.messages.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "ul":
+            self.in_list = False
+        elif tag == "li":
+            self.in_item = False
+
+    def handle_data(self, data: str) -> None:
+        if self.in_item:
+            self.messages[-1] += data
+
+
+def errors_not_beside_a_field(html: str) -> list[str]:
+    parser = _NonFieldErrors()
+    parser.feed(html)
+    return [m.strip() for m in parser.messages]
+
+
 @pytest.fixture
 def draft(world: World) -> Application:
     return application_create(batch=world.batch, applicant=world.applicant)
@@ -117,8 +147,15 @@ def client(world: World) -> Client:
     return english(world.client_for(world.applicant))
 
 
-def _save(client: Client, application: Application, section: str, data: dict[str, Any]) -> Any:
-    return client.post(section_url(application, section), {**data, "action": "save"})
+def _save(
+    client: Client,
+    application: Application,
+    section: str,
+    values: dict[str, Any],
+    files: dict[str, Any] | None = None,
+) -> Any:
+    """Open the section, fill in `values`, leave the rest as the page shows it, and press Save."""
+    return browser_post(client, section_url(application, section), values, files)
 
 
 # Grade and field ----------------------------------------------------------------------------------
@@ -203,9 +240,9 @@ def test_leaving_the_number_empty_keeps_the_saved_number(client: Client, draft: 
 
 
 def test_an_education_row_with_only_its_dates_is_saved(client: Client, draft: Application) -> None:
-    data = formset_data("education", [{"start_date": "2003-09-01", "end_date": "2007-07-01"}])
+    values = row_values("education", [{"start_date": "2003-09-01", "end_date": "2007-07-01"}])
 
-    response = _save(client, draft, "education", data)
+    response = _save(client, draft, "education", values)
 
     assert response.status_code == 302
     row = Education.objects.get(application=draft)
@@ -218,7 +255,7 @@ def test_an_education_row_with_only_its_dates_is_saved(client: Client, draft: Ap
 
 
 def test_an_untouched_empty_row_adds_nothing(client: Client, draft: Application) -> None:
-    response = _save(client, draft, "education", formset_data("education", [{"degree": ""}]))
+    response = _save(client, draft, "education", row_values("education", [{"degree": ""}]))
 
     assert response.status_code == 302
     assert Education.objects.filter(application=draft).count() == 0
@@ -227,7 +264,7 @@ def test_an_untouched_empty_row_adds_nothing(client: Client, draft: Application)
 def test_a_certificate_uploaded_in_its_row_becomes_an_attachment_of_that_degree(
     client: Client, draft: Application
 ) -> None:
-    data = formset_data(
+    values = row_values(
         "education",
         [
             {
@@ -235,12 +272,12 @@ def test_a_certificate_uploaded_in_its_row_becomes_an_attachment_of_that_degree(
                 "institution": "华北电力大学",
                 "start_date": "2003-09-01",
                 "end_date": "2007-07-01",
-                "certificate_file": SimpleUploadedFile("学位.pdf", TINY_PDF, content_type="application/pdf"),
             }
         ],
     )
+    upload = SimpleUploadedFile("学位.pdf", TINY_PDF, content_type="application/pdf")
 
-    _save(client, draft, "education", data)
+    _save(client, draft, "education", values, files={"education-0-certificate_file": upload})
 
     row = Education.objects.select_related("certificate").get(application=draft)
     assert row.certificate is not None
@@ -260,13 +297,13 @@ def test_a_saved_row_marked_for_removal_is_removed_and_the_others_stay(
     second = WorkEntry.objects.create(
         application=draft, employer="乙", position="工程师", start_date=date(2015, 1, 1)
     )
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"id": first.pk, "employer": "甲", "position": "工程师", "start_date": "2010-01-01", "DELETE": "on"},
         {"id": second.pk, "employer": "乙", "position": "工程师", "start_date": "2015-01-01"},
         {"is_engineering_practice": "on"},  # the empty row as the browser sends it: the box is ticked
     ]
 
-    _save(client, draft, "work", formset_data("work", rows, initial=2))
+    _save(client, draft, "work", row_values("work", rows))
 
     assert list(WorkEntry.objects.filter(application=draft).values_list("employer", flat=True)) == ["乙"]
 
@@ -274,7 +311,7 @@ def test_a_saved_row_marked_for_removal_is_removed_and_the_others_stay(
 def test_a_work_entry_without_referee_or_duties_is_saved(client: Client, draft: Application) -> None:
     rows = [{"employer": "山东电建三公司", "start_date": "2012-08-01", "is_engineering_practice": "on"}]
 
-    _save(client, draft, "work", formset_data("work", rows))
+    _save(client, draft, "work", row_values("work", rows))
 
     entry = WorkEntry.objects.get(application=draft)
     assert (
@@ -297,7 +334,7 @@ def test_a_project_with_a_name_and_start_only_is_saved(client: Client, draft: Ap
         client,
         draft,
         "projects",
-        formset_data("projects", [{"name": "±800kV换流站", "start_date": "2019-03-01"}]),
+        row_values("projects", [{"name": "±800kV换流站", "start_date": "2019-03-01"}]),
     )
 
     project = Project.objects.get(application=draft)
@@ -305,7 +342,7 @@ def test_a_project_with_a_name_and_start_only_is_saved(client: Client, draft: Ap
 
 
 def test_an_achievement_with_a_title_only_is_saved(client: Client, draft: Application) -> None:
-    _save(client, draft, "achievements", formset_data("achievements", [{"title": "高级工程师"}]))
+    _save(client, draft, "achievements", row_values("achievements", [{"title": "高级工程师"}]))
 
     assert list(Achievement.objects.filter(application=draft).values_list("kind", "title")) == [
         ("", "高级工程师")
@@ -315,9 +352,9 @@ def test_an_achievement_with_a_title_only_is_saved(client: Client, draft: Applic
 def test_an_international_title_and_the_simplified_request_are_saved_together(
     client: Client, draft: Application
 ) -> None:
-    data = formset_data("international", [{"kind": "apec", "number": "APEC-CN-0042"}])
+    values = row_values("international", [{"kind": "apec", "number": "APEC-CN-0042"}])
 
-    _save(client, draft, "international", {**data, "simplified_requested": "on"})
+    _save(client, draft, "international", {**values, "simplified_requested": "on"})
 
     draft.refresh_from_db()
     assert draft.simplified_requested is True
@@ -331,11 +368,13 @@ def test_the_simplified_request_is_not_offered_when_the_call_has_no_simplified_a
 ) -> None:
     world.batch.offers_simplified_assessment = False
     world.batch.save(update_fields=["offers_simplified_assessment"])
+    url = section_url(draft, "international")
 
-    response = _save(
-        client, draft, "international", {**formset_data("international", []), "simplified_requested": "on"}
+    # Not a browser's request: the page has no such box, so the request is made up.
+    response = client.post(
+        url, {**section_form_data(client, url), "simplified_requested": "on", "action": "save"}
     )
-    html = client.get(section_url(draft, "international")).content.decode()
+    html = client.get(url).content.decode()
 
     assert response.status_code == 302
     draft.refresh_from_db()
@@ -346,7 +385,7 @@ def test_the_simplified_request_is_not_offered_when_the_call_has_no_simplified_a
 def test_a_cpd_record_with_date_and_hours_is_saved(client: Client, draft: Application) -> None:
     when = timezone.localdate() - timedelta(days=30)
 
-    _save(client, draft, "cpd", formset_data("cpd", [{"date": when.isoformat(), "hours": "7.5"}]))
+    _save(client, draft, "cpd", row_values("cpd", [{"date": when.isoformat(), "hours": "7.5"}]))
 
     assert list(CpdRecord.objects.filter(application=draft).values_list("date", "hours", "title")) == [
         (when, Decimal("7.5"), "")
@@ -381,9 +420,7 @@ def test_competency_statements_are_saved_with_their_projects(client: Client, dra
 def test_signing_the_pledge_records_the_typed_name(client: Client, draft: Application) -> None:
     _save(client, draft, "personal", {"full_name": "王伟"})
 
-    response = client.post(
-        section_url(draft, "pledge"), {"typed_name": "王 伟", "consents": "on", "action": "save"}
-    )
+    response = browser_post(client, section_url(draft, "pledge"), {"typed_name": "王 伟", "consents": "on"})
 
     assert response.status_code == 302
     signature = PledgeSignature.objects.get(application=draft)
@@ -392,11 +429,82 @@ def test_signing_the_pledge_records_the_typed_name(client: Client, draft: Applic
     assert "Signed by 王 伟 on " in html
 
 
+# A form that arrives incomplete -------------------------------------------------------------------
+
+INCOMPLETE = "The form arrived incomplete, so nothing was saved. Please reload the page and try again."
+BIRTH = date(1985, 3, 14)
+
+
+def test_a_personal_post_without_the_other_fields_is_refused_and_the_saved_data_kept(
+    client: Client, draft: Application, world: World
+) -> None:
+    application_update(
+        application=draft,
+        by=world.applicant,
+        values={"full_name": "王伟", "gender": "M", "birth_date": BIRTH},
+    )
+
+    # Not what a browser sends: a stale page or a script that posts the name alone.
+    response = client.post(section_url(draft, "personal"), {"full_name": "王伟伟", "action": "save"})
+
+    assert response.status_code == 200
+    assert errors_not_beside_a_field(response.content.decode()) == [INCOMPLETE]
+    draft.refresh_from_db()
+    assert (draft.full_name, draft.gender, draft.birth_date) == ("王伟", "M", BIRTH)
+
+
+def test_a_row_that_arrives_without_one_of_its_fields_is_refused_and_left_as_saved(
+    client: Client, draft: Application
+) -> None:
+    saved = Education.objects.create(
+        application=draft,
+        degree="bachelor",
+        institution="华北电力大学",
+        major="电气工程",
+        start_date=date(2003, 9, 1),
+        end_date=date(2007, 7, 1),
+    )
+    url = section_url(draft, "education")
+    data = section_form_data(client, url)
+    data["education-0-institution"] = ["清华大学"]
+    del data["education-0-major"]  # not what a browser sends: it sends an empty field as ""
+
+    response = client.post(url, {**data, "action": "save"})
+
+    assert response.status_code == 200
+    assert errors_not_beside_a_field(response.content.decode()) == [INCOMPLETE]
+    saved.refresh_from_db()
+    assert (saved.institution, saved.major) == ("华北电力大学", "电气工程")
+
+
+def test_the_personal_form_emptied_but_for_one_field_is_saved_as_it_stands(
+    client: Client, draft: Application, world: World
+) -> None:
+    application_update(
+        application=draft,
+        by=world.applicant,
+        values={"full_name": "王伟", "gender": "M", "birth_date": BIRTH, "phone": "13800000000"},
+    )
+    emptied = {name: "" for name in PersonalForm.base_fields}
+
+    response = _save(client, draft, "personal", {**emptied, "phone": "13900000000"})
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.full_name, draft.gender, draft.birth_date, draft.email, draft.phone) == (
+        "",
+        "",
+        None,
+        "",
+        "13900000000",
+    )
+
+
 # Where saving leads ---------------------------------------------------------------------------------
 
 
 def test_save_and_continue_opens_the_next_section(client: Client, draft: Application) -> None:
-    response = client.post(section_url(draft, "personal"), {"full_name": "王伟", "action": "continue"})
+    response = browser_post(client, section_url(draft, "personal"), {"full_name": "王伟"}, action="continue")
 
     assert response["Location"] == section_url(draft, "education")
 
@@ -404,8 +512,8 @@ def test_save_and_continue_opens_the_next_section(client: Client, draft: Applica
 def test_save_and_continue_on_the_last_section_opens_the_review(client: Client, draft: Application) -> None:
     _save(client, draft, "personal", {"full_name": "王伟"})
 
-    response = client.post(
-        section_url(draft, "pledge"), {"typed_name": "王伟", "consents": "on", "action": "continue"}
+    response = browser_post(
+        client, section_url(draft, "pledge"), {"typed_name": "王伟", "consents": "on"}, action="continue"
     )
 
     assert response["Location"] == f"/applications/{draft.uid}/review/"

@@ -13,10 +13,11 @@ from django.utils import timezone
 from engcert.applications.domain.application import application_create, application_update
 from engcert.applications.models import Application, CpdRecord, Education, PledgeSignature, Project, WorkEntry
 from engcert.demo.builders import TINY_PDF, prc_id_number
+from tests.applications.conftest import browser_post
 from tests.applications.test_sections_drafts import (
     english,
     errors_beside,
-    formset_data,
+    row_values,
     section_url,
 )
 from tests.conftest import World
@@ -47,8 +48,15 @@ def client(world: World) -> Client:
     return english(world.client_for(world.applicant))
 
 
-def _post(client: Client, application: Application, section: str, data: dict[str, Any]) -> str:
-    response = client.post(section_url(application, section), {**data, "action": "save"})
+def _post(
+    client: Client,
+    application: Application,
+    section: str,
+    values: dict[str, Any],
+    files: dict[str, Any] | None = None,
+) -> str:
+    """Fill in `values` on the section's page as shown, press Save, and expect a refusal."""
+    response = browser_post(client, section_url(application, section), values, files)
     assert response.status_code == 200, "a failed save shows the page again"
     html = response.content.decode()
     assert NOTHING_SAVED in html
@@ -80,13 +88,13 @@ def test_a_malformed_birth_date_is_refused_and_the_saved_data_kept(
     assert (draft.full_name, draft.birth_date) == ("王伟", BIRTH)
 
 
-def test_the_error_is_in_chinese_for_a_chinese_reader(world: World, draft: Application, settings: Any) -> None:
+def test_the_error_is_in_chinese_for_a_chinese_reader(
+    world: World, draft: Application, settings: Any
+) -> None:
     settings.LANGUAGE_CODE = "zh-hans"  # the shipped default
     client = world.client_for(world.applicant)  # no language chosen: Chinese is the default
 
-    response = client.post(
-        section_url(draft, "personal"), {**_personal(birth_date="1985-13-01"), "action": "save"}
-    )
+    response = browser_post(client, section_url(draft, "personal"), _personal(birth_date="1985-13-01"))
 
     assert errors_beside(response.content.decode(), "birth_date") == ["输入一个有效的日期。"]
 
@@ -162,9 +170,7 @@ def test_ten_megabytes_pasted_into_a_field_give_an_error_not_a_crash(
     pasted = "x" * (10 * 1024 * 1024)
     row = {"id": project.pk, "name": "变电站", "start_date": "2019-01-01", "responsibilities": pasted}
 
-    response = client.post(
-        section_url(draft, "projects"), {**formset_data("projects", [row], initial=1), "action": "save"}
-    )
+    response = browser_post(client, section_url(draft, "projects"), row_values("projects", [row]))
 
     html = response.content.decode()
     limit = settings.ENGCERT_MAX_TEXT_CHARS
@@ -183,7 +189,7 @@ def test_an_education_end_in_the_future_is_refused(client: Client, draft: Applic
     next_year = (timezone.localdate() + timedelta(days=400)).isoformat()
     rows = [{"institution": "华北电力大学", "start_date": "2020-09-01", "end_date": next_year}]
 
-    html = _post(client, draft, "education", formset_data("education", rows))
+    html = _post(client, draft, "education", row_values("education", rows))
 
     assert errors_beside(html, "education-0-end_date") == ["The date cannot be in the future."]
     assert Education.objects.filter(application=draft).count() == 0
@@ -192,7 +198,7 @@ def test_an_education_end_in_the_future_is_refused(client: Client, draft: Applic
 def test_a_work_start_in_the_future_is_refused(client: Client, draft: Application) -> None:
     soon = (timezone.localdate() + timedelta(days=10)).isoformat()
 
-    html = _post(client, draft, "work", formset_data("work", [{"employer": "甲", "start_date": soon}]))
+    html = _post(client, draft, "work", row_values("work", [{"employer": "甲", "start_date": soon}]))
 
     assert errors_beside(html, "work-0-start_date") == ["The date cannot be in the future."]
 
@@ -201,19 +207,19 @@ def test_an_end_before_its_start_is_refused_and_saved_rows_stay(client: Client, 
     saved = WorkEntry.objects.create(
         application=draft, employer="甲", position="工程师", start_date=date(2010, 1, 1)
     )
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"id": saved.pk, "employer": "甲改", "position": "工程师", "start_date": "2010-01-01"},
         {"employer": "乙", "start_date": "2015-06-01", "end_date": "2014-01-01"},
     ]
 
-    html = _post(client, draft, "work", formset_data("work", rows, initial=1))
+    html = _post(client, draft, "work", row_values("work", rows))
 
     assert errors_beside(html, "work-1-end_date") == ["The end cannot be before the start."]
     assert list(WorkEntry.objects.filter(application=draft).values_list("employer", flat=True)) == ["甲"]
 
 
 def test_a_row_without_the_date_it_is_stored_by_asks_for_it(client: Client, draft: Application) -> None:
-    html = _post(client, draft, "projects", formset_data("projects", [{"name": "换流站"}]))
+    html = _post(client, draft, "projects", row_values("projects", [{"name": "换流站"}]))
 
     assert errors_beside(html, "projects-0-start_date") == [
         "Give this date to save the entry; the other fields can wait."
@@ -223,17 +229,16 @@ def test_a_row_without_the_date_it_is_stored_by_asks_for_it(client: Client, draf
 def test_a_certificate_that_is_not_a_pdf_or_image_is_refused_beside_the_upload(
     client: Client, draft: Application
 ) -> None:
-    rows = [
-        {
-            "start_date": "2003-09-01",
-            "end_date": "2007-07-01",
-            "certificate_file": SimpleUploadedFile(
-                "证书.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"
-            ),
-        }
-    ]
+    rows = [{"start_date": "2003-09-01", "end_date": "2007-07-01"}]
+    upload = SimpleUploadedFile("证书.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
 
-    html = _post(client, draft, "education", formset_data("education", rows))
+    html = _post(
+        client,
+        draft,
+        "education",
+        row_values("education", rows),
+        files={"education-0-certificate_file": upload},
+    )
 
     assert errors_beside(html, "education-0-certificate_file") == [
         "Only PDF, JPEG and PNG files are accepted; this file is none of them."
@@ -245,16 +250,16 @@ def test_an_upload_over_the_applications_total_is_refused_beside_it_and_the_row_
     client: Client, draft: Application, settings: Any
 ) -> None:
     settings.ENGCERT_MAX_APPLICATION_UPLOAD_BYTES = 100
-    rows = [
-        {
-            "institution": "华北电力大学",
-            "start_date": "2003-09-01",
-            "end_date": "2007-07-01",
-            "certificate_file": SimpleUploadedFile("学位.pdf", TINY_PDF, content_type="application/pdf"),
-        }
-    ]
+    rows = [{"institution": "华北电力大学", "start_date": "2003-09-01", "end_date": "2007-07-01"}]
+    upload = SimpleUploadedFile("学位.pdf", TINY_PDF, content_type="application/pdf")
 
-    html = _post(client, draft, "education", formset_data("education", rows))
+    html = _post(
+        client,
+        draft,
+        "education",
+        row_values("education", rows),
+        files={"education-0-certificate_file": upload},
+    )
 
     assert errors_beside(html, "education-0-certificate_file") == [
         "The attachments of one application may add up to 0 MB; remove a file first."
@@ -286,7 +291,7 @@ def test_cpd_dates_and_hours_outside_the_limits_are_refused(
         client,
         draft,
         "cpd",
-        formset_data("cpd", [{"title": "培训", "date": when.isoformat(), "hours": hours}]),
+        row_values("cpd", [{"title": "培训", "date": when.isoformat(), "hours": hours}]),
     )
 
     assert errors_beside(html, f"cpd-0-{field}") == [message.format(earliest=earliest.isoformat())]
