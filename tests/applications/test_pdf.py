@@ -99,7 +99,8 @@ def test_complete_draft_pdf_shows_name_number_and_masked_id_but_never_the_full_i
     # The name in personal data and as signed under the pledge.
     assert text.count("王伟") == 2
     # The number in the title block of page one and in the running header of every other page.
-    assert [page.count("CSEE-2026-B4-000001") for page in pages] == [1] * len(pages)
+    assert complete_draft.number == f"CSEE-2026-B4-{complete_draft.pk:06d}"
+    assert [page.count(complete_draft.number) for page in pages] == [1] * len(pages)
 
 
 def test_pdf_footer_numbers_every_page_of_the_total(complete_draft: Application, tmp_path: Path) -> None:
@@ -257,7 +258,7 @@ def test_applicant_downloads_their_application_as_pdf(world: World, complete_dra
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'inline; filename="CSEE-2026-B4-000001.pdf"'
+    assert response["Content-Disposition"] == f'inline; filename="CSEE-2026-B4-{complete_draft.pk:06d}.pdf"'
     assert response.content[:5] == b"%PDF-"
 
 
