@@ -12,7 +12,9 @@ import os
 import time
 from collections import Counter
 from html.parser import HTMLParser
+from http.cookiejar import Cookie
 from typing import Any
+from urllib.parse import urlsplit
 
 from locust import events
 from locust.contrib.fasthttp import FastHttpUser
@@ -165,6 +167,38 @@ class ApplicantUser(FastHttpUser):
     def new_session(self, ip: str) -> None:
         self.client.cookiejar.clear()
         self.ip = ip
+
+    def resume(self, session_key: str) -> None:
+        """Carry on in a session that was signed in before the run (see verify.people)."""
+        host = urlsplit(self.host or "http://127.0.0.1").hostname or "127.0.0.1"
+        self.client.cookiejar.set_cookie(
+            Cookie(
+                0,
+                "sessionid",
+                session_key,
+                None,
+                False,
+                host,
+                False,
+                False,
+                "/",
+                True,
+                False,
+                None,
+                False,
+                None,
+                None,
+                {},
+            )
+        )
+
+    def begin(self, person: dict[str, str], ip: str, name_prefix: str = "") -> bool:
+        """A fresh browser for this person: their existing session, or a sign-in."""
+        self.new_session(ip)
+        if person.get("session"):
+            self.resume(person["session"])
+            return True
+        return self.sign_in(person["email"], name_prefix=name_prefix)
 
     def headers(self, **extra: str) -> dict[str, str]:
         return {"X-Forwarded-For": self.ip, "Accept-Language": "zh-hans", **extra}

@@ -57,8 +57,7 @@ class Editor(ApplicantUser):
         self.index = index
         self.person = PEOPLE[index]
         self.saves = 0
-        self.new_session(client_ip(50_000 + index))
-        if not self.sign_in(self.person["email"], name_prefix="setup: "):
+        if not self.begin(self.person, client_ip(50_000 + index), name_prefix="setup: "):
             TALLY.mark("login_failed")
             raise StopUser()
         self.section_url = f"/applications/{self.person['uid']}/edit/{SECTION}/"

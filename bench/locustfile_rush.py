@@ -1,4 +1,4 @@
-"""The deadline rush: every seeded applicant signs in, opens the review page and submits once.
+"""The deadline rush: every seeded applicant, already signed in, opens the review page and submits once.
 
 Closed model: N locust users work through the shared list of applicants; each applicant gets a
 fresh session (and address). When the list is empty and the last user is done, locust stops.
@@ -50,8 +50,7 @@ class Applicant(ApplicantUser):
         if index >= len(PEOPLE):
             raise StopUser()
         person = PEOPLE[index]
-        self.new_session(client_ip(index + 1))
-        if not self.sign_in(person["email"]):
+        if not self.begin(person, client_ip(index + 1)):
             TALLY.mark("login_failed")
             return
         uid = person["uid"]

@@ -398,7 +398,7 @@ def verdicts(report: dict[str, Any]) -> list[tuple[str, str, bool]]:
         (
             "no request errors in the rush",
             f"{agg.get('failures', '?')} failed of {agg.get('count', '?')}",
-            agg.get("failures", 1) == 0,
+            agg.get("failures", 1) == 0 and agg.get("count", 0) > 0,
         ),
         (
             f"all {verify['expected']} applicants submitted within the time limit",

@@ -1,6 +1,6 @@
 """Database-side steps of the benchmark; each prints one JSON object on stdout.
 
-python bench/verify.py people OUT_DIR   # who signs in: rush/solo/editors.json (email, uid)
+python bench/verify.py people OUT_DIR   # who: rush/editors.json (email, uid, signed-in session), solo.json
 python bench/verify.py quiesce          # forget seeding's queued emails (sent long ago in reality)
 python bench/verify.py tasks            # task queue by status
 python bench/verify.py check N          # the rush's outcome against the database
@@ -21,10 +21,13 @@ import django
 
 django.setup()
 
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django_tasks_db.models import DBTaskResult  # noqa: E402
 
+from engcert.accounts.models import User  # noqa: E402
 from engcert.applications.models import Application  # noqa: E402
 from engcert.audit.models import AuditEvent  # noqa: E402
 from engcert.batches.models import Batch  # noqa: E402
@@ -32,16 +35,36 @@ from engcert.batches.models import Batch  # noqa: E402
 CURRENT_BATCH = "2026-b4"
 
 
+def _signed_in_session(user: User) -> str:
+    """A session as a sign-in leaves it: applicants at the deadline have been working on their
+    drafts for days and are signed in already; signing in is measured on its own (solo)."""
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return str(store.session_key)
+
+
 def people(out_dir: str) -> dict[str, object]:
     batch = Batch.objects.get(code=CURRENT_BATCH)
-    rows = (
-        Application.objects.filter(batch=batch)
-        .values_list("applicant__email", "uid")
+    rows = [
+        (application.applicant.email, application.uid, application.applicant)
+        for application in Application.objects.filter(batch=batch)
+        .select_related("applicant")
         .order_by("applicant__email")
-    )
-    rush = [{"email": e, "uid": str(u)} for e, u in rows if e.startswith("rush")]
-    editors = [{"email": e, "uid": str(u)} for e, u in rows if e.startswith("editor")]
-    solo = [{"email": e, "uid": str(u)} for e, u in rows if e.startswith("solo")]
+    ]
+    rush = [
+        {"email": e, "uid": str(u), "session": _signed_in_session(user)}
+        for e, u, user in rows
+        if e.startswith("rush")
+    ]
+    editors = [
+        {"email": e, "uid": str(u), "session": _signed_in_session(user)}
+        for e, u, user in rows
+        if e.startswith("editor")
+    ]
+    solo = [{"email": e, "uid": str(u)} for e, u, _ in rows if e.startswith("solo")]
     Path(out_dir, "solo.json").write_text(json.dumps(solo), encoding="utf-8")
     Path(out_dir, "rush.json").write_text(json.dumps(rush), encoding="utf-8")
     Path(out_dir, "editors.json").write_text(json.dumps(editors), encoding="utf-8")

@@ -71,12 +71,18 @@ def world(db: None) -> World:
     _ensure_migrated_data()
     alliance = builders.alliance_ensure()
     society = builders.society_create()
-    unit = builders.unit_create(society=society, code="sepco", name="山东电力建设第三工程有限公司", name_en="SEPCOIII")
-    other_unit = builders.unit_create(society=society, code="cpecc", name="中国电力工程顾问集团", name_en="CPECC")
+    unit = builders.unit_create(
+        society=society, code="sepco", name="山东电力建设第三工程有限公司", name_en="SEPCOIII"
+    )
+    other_unit = builders.unit_create(
+        society=society, code="cpecc", name="中国电力工程顾问集团", name_en="CPECC"
+    )
     batch = builders.batch_create(society=society)
 
     def person(email: str, name: str, role: Role | None = None, org: Organisation | None = None) -> User:
-        return builders.user_create(email=email, password=PASSWORD, full_name=name, role=role, organisation=org)
+        return builders.user_create(
+            email=email, password=PASSWORD, full_name=name, role=role, organisation=org
+        )
 
     staff = person("staff@example.com", "学会工作人员", Role.STAFF, society)
     examiner = person("examiner@example.com", "考官", Role.EXAMINER, society)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
+from django.utils import translation
 
 from engcert.accounts.second_factor import account_facts_for_request
 
@@ -28,3 +31,15 @@ class RequireSecondFactorMiddleware:
             if facts is not None and facts.second_factor_missing:
                 return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    """Simplified Chinese unless the person chose English with the switch (a cookie, which
+    signing in sets from their saved preference). The browser's Accept-Language is not
+    consulted: a society's staff on an English-language computer still get the Chinese site."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -6,10 +6,10 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
+from django_tasks import task
 
 from engcert.applications.enums import PUBLIC_LABELS
 from engcert.applications.models import Application
-from django_tasks import task
 
 
 @task()

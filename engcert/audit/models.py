@@ -56,9 +56,7 @@ class AuditEvent(models.Model):
         ordering = ["chain", "position"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        constraints = [
-            models.UniqueConstraint(fields=["chain", "position"], name="audit_position_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["chain", "position"], name="audit_position_unique")]
         indexes = [models.Index(fields=["application", "position"])]
 
     def __str__(self) -> str:

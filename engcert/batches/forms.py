@@ -50,7 +50,8 @@ class BatchForm(forms.ModelForm[Batch]):
     def __init__(self, *args: Any, society: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.society = society
-        self.fields["disciplines"].queryset = Discipline.objects.filter(society=society).select_related("parent")  # type: ignore[attr-defined]
+        disciplines = Discipline.objects.filter(society=society).select_related("parent")
+        self.fields["disciplines"].queryset = disciplines  # type: ignore[attr-defined]
         self.fields["disciplines"].label_from_instance = lambda d: d.path_name  # type: ignore[attr-defined]
         self.fields["eligible_units"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
             kind=OrganisationKind.UNIT, society=society
@@ -83,5 +84,7 @@ class BatchForm(forms.ModelForm[Batch]):
         if version and grades and any(g.framework_version_id != version.pk for g in grades):
             self.add_error("grades", _("Choose grades of the selected framework version."))
         if not data.get("open_to_all_units") and not data.get("eligible_units"):
-            self.add_error("eligible_units", _("Choose the eligible units, or open the batch to all member units."))
+            self.add_error(
+                "eligible_units", _("Choose the eligible units, or open the batch to all member units.")
+            )
         return data

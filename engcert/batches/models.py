@@ -35,9 +35,7 @@ class Batch(BilingualName):
     closes_at = models.DateTimeField(_("closes at"))
     roster_deadline = models.DateTimeField(_("roster deadline"), null=True, blank=True)
     grades = models.ManyToManyField(Grade, verbose_name=_("grades offered"))
-    disciplines = models.ManyToManyField(
-        Discipline, verbose_name=_("discipline scope"), blank=True
-    )
+    disciplines = models.ManyToManyField(Discipline, verbose_name=_("discipline scope"), blank=True)
     open_to_all_units = models.BooleanField(_("open to all member units"), default=True)
     eligible_units = models.ManyToManyField(
         Organisation,
@@ -46,12 +44,8 @@ class Batch(BilingualName):
         related_name="eligible_batches",
         limit_choices_to={"kind": OrganisationKind.UNIT},
     )
-    requires_unit_endorsement = models.BooleanField(
-        _("requires endorsement by the unit"), default=True
-    )
-    offers_simplified_assessment = models.BooleanField(
-        _("offers simplified assessment"), default=True
-    )
+    requires_unit_endorsement = models.BooleanField(_("requires endorsement by the unit"), default=True)
+    offers_simplified_assessment = models.BooleanField(_("offers simplified assessment"), default=True)
     status = models.CharField(
         _("status"), max_length=20, choices=BatchStatus.choices, default=BatchStatus.DRAFT
     )
@@ -81,12 +75,10 @@ class Batch(BilingualName):
     def clean(self) -> None:
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": _("The closing time must be after the opening time.")})
-        if (
-            self.roster_deadline
-            and self.opens_at
-            and self.roster_deadline < self.opens_at
-        ):
-            raise ValidationError({"roster_deadline": _("The roster deadline must be after the opening time.")})
+        if self.roster_deadline and self.opens_at and self.roster_deadline < self.opens_at:
+            raise ValidationError(
+                {"roster_deadline": _("The roster deadline must be after the opening time.")}
+            )
 
     def is_open(self, at: datetime | None = None) -> bool:
         at = at or timezone.now()

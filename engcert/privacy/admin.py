@@ -19,12 +19,8 @@ class IdentityNumberViewAdmin(admin.ModelAdmin[IdentityNumberView]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(
-        self, request: HttpRequest, obj: IdentityNumberView | None = None
-    ) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: IdentityNumberView | None = None) -> bool:
         return False
 
-    def has_delete_permission(
-        self, request: HttpRequest, obj: IdentityNumberView | None = None
-    ) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: IdentityNumberView | None = None) -> bool:
         return False

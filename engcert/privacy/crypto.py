@@ -35,7 +35,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-TOKEN_VERSION = "v1"
+TOKEN_VERSION = "v1"  # noqa: S105 -- a format tag, not a secret
 DEV_KEY_ID = "dev"
 KEY_BYTES = 32
 NONCE_BYTES = 12
@@ -59,9 +59,7 @@ def encrypt(plaintext: str) -> str:
     """Encrypt `plaintext` with the newest key; a fresh random nonce each call."""
     key = _key_ring()[0]
     nonce = os.urandom(NONCE_BYTES)
-    ciphertext = AESGCM(key.key).encrypt(
-        nonce, plaintext.encode("utf-8"), _associated_data(key.key_id)
-    )
+    ciphertext = AESGCM(key.key).encrypt(nonce, plaintext.encode("utf-8"), _associated_data(key.key_id))
     payload = base64.urlsafe_b64encode(nonce + ciphertext).decode("ascii")
     return f"{TOKEN_VERSION}:{key.key_id}:{payload}"
 
@@ -80,13 +78,9 @@ def decrypt(token: str) -> str:
         raise DecryptionError("Token payload is too short")
     nonce, ciphertext = raw[:NONCE_BYTES], raw[NONCE_BYTES:]
     try:
-        plaintext = AESGCM(keys[key_id].key).decrypt(
-            nonce, ciphertext, _associated_data(key_id)
-        )
+        plaintext = AESGCM(keys[key_id].key).decrypt(nonce, ciphertext, _associated_data(key_id))
     except InvalidTag:
-        raise DecryptionError(
-            "Token failed authentication (tampered or wrong key)"
-        ) from None
+        raise DecryptionError("Token failed authentication (tampered or wrong key)") from None
     return plaintext.decode("utf-8")
 
 
@@ -113,9 +107,7 @@ def blind_index(value: str) -> str:
     Include the document type in `value` if numbers of different types must not collide.
     """
     normalised = "".join(unicodedata.normalize("NFKC", value).split()).upper()
-    return hmac.new(
-        _index_key(), normalised.encode("utf-8"), hashlib.sha256
-    ).hexdigest()
+    return hmac.new(_index_key(), normalised.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def _associated_data(key_id: str) -> bytes:
@@ -141,9 +133,7 @@ def _index_key() -> bytes:
 
 
 @functools.lru_cache(maxsize=8)
-def _build_key_ring(
-    configured: tuple[str, ...], secret_key: str
-) -> tuple[FieldKey, ...]:
+def _build_key_ring(configured: tuple[str, ...], secret_key: str) -> tuple[FieldKey, ...]:
     entries = [entry.strip() for entry in configured if entry.strip()]
     if not entries:
         return (FieldKey(DEV_KEY_ID, _hkdf(secret_key, _FIELD_KEY_INFO)),)
@@ -180,9 +170,7 @@ def _decode_key(encoded: str, setting_name: str) -> bytes:
     try:
         key = base64.urlsafe_b64decode(encoded.encode("ascii"))
     except (binascii.Error, UnicodeEncodeError, ValueError):
-        raise ImproperlyConfigured(
-            f"{setting_name} contains a key that is not base64"
-        ) from None
+        raise ImproperlyConfigured(f"{setting_name} contains a key that is not base64") from None
     if len(key) != KEY_BYTES:
         raise ImproperlyConfigured(f"{setting_name} keys must be {KEY_BYTES} bytes")
     return key
@@ -191,9 +179,9 @@ def _decode_key(encoded: str, setting_name: str) -> bytes:
 def _hkdf(secret_key: str, info: bytes) -> bytes:
     if not secret_key:
         raise ImproperlyConfigured("SECRET_KEY is needed to derive development keys")
-    derived: bytes = HKDF(
-        algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=info
-    ).derive(secret_key.encode("utf-8"))
+    derived: bytes = HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=info).derive(
+        secret_key.encode("utf-8")
+    )
     return derived
 
 

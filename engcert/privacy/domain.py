@@ -18,9 +18,7 @@ def identity_number_view_record(
     Call it at the moment the unmasked number is rendered or exported.
     """
     if not purpose.strip():
-        raise ValueError(
-            "A purpose is required to view a full identity-document number"
-        )
+        raise ValueError("A purpose is required to view a full identity-document number")
     if not subject_type or not subject_id:
         raise ValueError("subject_type and subject_id are required")
     return IdentityNumberView.objects.create(

@@ -23,9 +23,7 @@ class _EmptyOnlyExact(Exact[Any]):
     def get_prep_lookup(self) -> Any:
         if self.rhs is None or (isinstance(self.rhs, str) and self.rhs == ""):
             return super().get_prep_lookup()
-        raise FieldError(
-            _NOT_SEARCHABLE.format(field=_field_label(self.lhs), lookup="exact")
-        )
+        raise FieldError(_NOT_SEARCHABLE.format(field=_field_label(self.lhs), lookup="exact"))
 
 
 class EncryptedTextField(TextField):  # type: ignore[type-arg]
@@ -56,14 +54,10 @@ class EncryptedTextField(TextField):  # type: ignore[type-arg]
             return super().get_lookup(lookup_name)
         if lookup_name == "exact":
             return _EmptyOnlyExact
-        raise FieldError(
-            _NOT_SEARCHABLE.format(field=_field_label(self), lookup=lookup_name)
-        )
+        raise FieldError(_NOT_SEARCHABLE.format(field=_field_label(self), lookup=lookup_name))
 
     def get_transform(self, lookup_name: str) -> type[Transform] | None:
-        raise FieldError(
-            _NOT_SEARCHABLE.format(field=_field_label(self), lookup=lookup_name)
-        )
+        raise FieldError(_NOT_SEARCHABLE.format(field=_field_label(self), lookup=lookup_name))
 
 
 def _field_label(field_or_expression: Any) -> str:

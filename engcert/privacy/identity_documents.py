@@ -83,15 +83,9 @@ def normalise_document_number(doc_type: DocumentType | str, raw: str) -> str:
 
 def gb11643_check_character(first_17_digits: str) -> str:
     """ISO 7064 MOD 11-2 check character of the first 17 digits of a GB 11643 number."""
-    if (
-        len(first_17_digits) != 17
-        or not first_17_digits.isascii()
-        or not first_17_digits.isdigit()
-    ):
+    if len(first_17_digits) != 17 or not first_17_digits.isascii() or not first_17_digits.isdigit():
         raise ValueError("expected exactly 17 ASCII digits")
-    total = sum(
-        int(digit) * weight for digit, weight in zip(first_17_digits, _CHECK_WEIGHTS)
-    )
+    total = sum(int(digit) * weight for digit, weight in zip(first_17_digits, _CHECK_WEIGHTS, strict=True))
     return _CHECK_CHARACTERS[total % 11]
 
 
@@ -110,11 +104,7 @@ def birth_date_from_prc_id(number: str) -> date:
 def gender_from_prc_id(number: str) -> str:
     """ "M" when the 17th digit is odd, "F" when even (GB 11643)."""
     normalised = normalise_document_number(DocumentType.PRC_RESIDENT_ID, number)
-    if (
-        len(normalised) < 17
-        or not normalised[16].isascii()
-        or not normalised[16].isdigit()
-    ):
+    if len(normalised) < 17 or not normalised[16].isascii() or not normalised[16].isdigit():
         raise ValueError("no sequence digit in position 17")
     return MALE if int(normalised[16]) % 2 == 1 else FEMALE
 
@@ -133,9 +123,7 @@ def validate_document_number(
     must agree with what the number encodes.
     """
     if doc_type not in DocumentType.values:
-        raise ValidationError(
-            _("Unknown identity document type."), code="invalid_document_type"
-        )
+        raise ValidationError(_("Unknown identity document type."), code="invalid_document_type")
     normalised = normalise_document_number(doc_type, number)
     if not normalised:
         raise ValidationError(_("Enter the document number."), code="required")
@@ -191,9 +179,7 @@ def _today() -> date:
 
 def _check_gb11643_shape(normalised: str) -> None:
     if len(normalised) != 18:
-        raise ValidationError(
-            _("An identity card number has 18 characters."), code="invalid_length"
-        )
+        raise ValidationError(_("An identity card number has 18 characters."), code="invalid_length")
     if not _GB11643_RE.fullmatch(normalised):
         raise ValidationError(
             _("An identity card number is 17 digits followed by a digit or X."),
@@ -201,9 +187,7 @@ def _check_gb11643_shape(normalised: str) -> None:
         )
     if gb11643_check_character(normalised[:17]) != normalised[17]:
         raise ValidationError(
-            _(
-                "The identity card number's check character is wrong; please check for typos."
-            ),
+            _("The identity card number's check character is wrong; please check for typos."),
             code="invalid_check_character",
         )
     _check_encoded_birth_date(normalised)
@@ -274,9 +258,7 @@ def _validate_foreign_permanent_resident_id(normalised: str) -> None:
     )
 
 
-def _check_birth_date_and_gender(
-    normalised: str, *, birth_date: date | None, gender: str | None
-) -> None:
+def _check_birth_date_and_gender(normalised: str, *, birth_date: date | None, gender: str | None) -> None:
     if birth_date is not None and birth_date_from_prc_id(normalised) != birth_date:
         raise ValidationError(
             _("The identity card number does not match the date of birth given."),

@@ -18,8 +18,18 @@ from engcert.demo.builders import TINY_PDF, prc_id_number
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WORDS = {
-    "zh-hans": {"register": "注册", "start": "开始填写申请", "submitted": "已收到，等待审核", "html_lang": "zh-Hans"},
-    "en": {"register": "Register", "start": "Start my application", "submitted": "Received, waiting for review", "html_lang": "en"},
+    "zh-hans": {
+        "register": "注册",
+        "start": "开始填写申请",
+        "submitted": "已收到，等待审核",
+        "html_lang": "zh-Hans",
+    },
+    "en": {
+        "register": "Register",
+        "start": "Start my application",
+        "submitted": "Received, waiting for review",
+        "html_lang": "en",
+    },
 }
 
 
@@ -109,7 +119,10 @@ def _run(page: Any, live_server: Any, shots: Path, world: Any, language: str, em
     page.fill("input[name=education-0-start_date]", "2004-09-01")
     page.fill("input[name=education-0-end_date]", "2008-07-01")
     page.check("input[name=education-0-accredited]")
-    page.set_input_files("input[name=education-0-certificate_file]", files=[{"name": "degree.pdf", "mimeType": "application/pdf", "buffer": TINY_PDF}])
+    page.set_input_files(
+        "input[name=education-0-certificate_file]",
+        files=[{"name": "degree.pdf", "mimeType": "application/pdf", "buffer": TINY_PDF}],
+    )
     journey.shot("section-education")
     journey.save_and_continue()
 
@@ -139,7 +152,10 @@ def _run(page: Any, live_server: Any, shots: Path, world: Any, language: str, em
 
     # A statement for every competency area, each linked to the project.
     for number in range(1, 6):
-        page.fill(f"textarea[name=area_{number}]", f"在500千伏变电站工程中，本人在第{number}项能力要素方面承担了技术论证、风险分析与方案落实工作，并总结了经验。")
+        page.fill(
+            f"textarea[name=area_{number}]",
+            f"在500千伏变电站工程中，本人在第{number}项能力要素方面承担了技术论证、风险分析与方案落实工作，并总结了经验。",
+        )
         page.locator(f"input[name=area_{number}_projects]").first.check()
     journey.shot("section-competency")
     journey.save_and_continue()
@@ -169,6 +185,11 @@ def _run(page: Any, live_server: Any, shots: Path, world: Any, language: str, em
     application = Application.objects.get(applicant__email=email)
     assert application.state == ApplicationState.SUBMITTED
     assert application.full_name == name
+
+
+@pytest.fixture(autouse=True)
+def _shipped_default_language(settings: Any) -> None:
+    settings.LANGUAGE_CODE = "zh-hans"  # Chinese until the switch is used
 
 
 def test_a_newcomer_signs_up_and_submits_in_chinese(page, live_server, shots, world):

@@ -92,9 +92,7 @@ def test_a_token_with_an_unknown_key_id_is_rejected(
     assert str(excinfo.value) == "Token was encrypted with unknown key id 'k1'"
 
 
-@pytest.mark.parametrize(
-    "token", ["", "plain text", "v2:dev:AAAA", "v1:dev:", "v1::AAAA", "v1:dev:!!!!"]
-)
+@pytest.mark.parametrize("token", ["", "plain text", "v2:dev:AAAA", "v1:dev:", "v1::AAAA", "v1:dev:!!!!"])
 def test_malformed_tokens_are_rejected(token: str) -> None:
     with pytest.raises(DecryptionError):
         decrypt(token)
@@ -137,9 +135,7 @@ def test_a_key_of_the_wrong_length_is_a_configuration_error(
 
 def test_a_blind_index_is_stable_and_ignores_formatting() -> None:
     assert blind_index("11010519491231002X") == blind_index("110105 19491231 002x")
-    assert blind_index("11010519491231002X") == blind_index(
-        "１１０１０５１９４９１２３１００２Ｘ"
-    )
+    assert blind_index("11010519491231002X") == blind_index("１１０１０５１９４９１２３１００２Ｘ")
     assert len(blind_index("11010519491231002X")) == 64
 
 

@@ -11,7 +11,6 @@ from django.test.utils import isolate_apps
 from engcert.privacy.crypto import decrypt
 from engcert.privacy.fields import EncryptedTextField
 
-
 # An isolated registry, so the project's migration check never expects a table for it.
 with isolate_apps("engcert.privacy"):
 
@@ -34,9 +33,7 @@ def holder_table(transactional_db: None) -> Iterator[None]:
 
 def stored_value(pk: int) -> str | None:
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT secret FROM {SecretHolder._meta.db_table} WHERE id = %s", [pk]
-        )
+        cursor.execute(f"SELECT secret FROM {SecretHolder._meta.db_table} WHERE id = %s", [pk])
         row = cursor.fetchone()
     assert row is not None
     value: str | None = row[0]
@@ -98,7 +95,7 @@ def test_other_lookups_raise_a_clear_error(lookup: str) -> None:
 def test_the_field_deconstructs_to_its_import_path_and_options() -> None:
     field = EncryptedTextField(null=True, blank=True)
 
-    name, path, args, kwargs = field.deconstruct()
+    _name, path, args, kwargs = field.deconstruct()
 
     assert (path, args, kwargs) == (
         "engcert.privacy.fields.EncryptedTextField",

@@ -10,9 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_recording_a_view_stores_who_saw_which_subject_and_why() -> None:
-    viewer = get_user_model().objects.create_user(
-        email="staff@example.com", password="x"
-    )
+    viewer = get_user_model().objects.create_user(email="staff@example.com", password="x")
 
     view = identity_number_view_record(
         viewer=viewer,
@@ -32,21 +30,15 @@ def test_recording_a_view_stores_who_saw_which_subject_and_why() -> None:
 
 
 def test_a_view_without_a_purpose_is_refused() -> None:
-    viewer = get_user_model().objects.create_user(
-        email="staff@example.com", password="x"
-    )
+    viewer = get_user_model().objects.create_user(email="staff@example.com", password="x")
 
     with pytest.raises(ValueError):
-        identity_number_view_record(
-            viewer=viewer, subject_type="application", subject_id="42", purpose="  "
-        )
+        identity_number_view_record(viewer=viewer, subject_type="application", subject_id="42", purpose="  ")
     assert IdentityNumberView.objects.count() == 0
 
 
 def test_a_recorded_view_cannot_be_changed_or_deleted() -> None:
-    viewer = get_user_model().objects.create_user(
-        email="staff@example.com", password="x"
-    )
+    viewer = get_user_model().objects.create_user(email="staff@example.com", password="x")
     view = identity_number_view_record(
         viewer=viewer,
         subject_type="application",

@@ -33,3 +33,10 @@ def test_every_page_offers_the_switch_and_english_follows_it(client, settings):
     assert '<html lang="en">' in english
     assert "Open calls for applications" in english
     assert 'name="language" value="zh-hans"' in english
+
+
+@pytest.mark.django_db
+def test_a_browser_that_prefers_english_still_gets_chinese_until_the_switch(client, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    html = client.get("/calls/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-Hans">' in html

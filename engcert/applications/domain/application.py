@@ -45,9 +45,7 @@ class SubmissionBlocked(ApplicationError):
 
 def application_active_get(*, batch: Batch, applicant: User) -> Application | None:
     return (
-        Application.objects.filter(batch=batch, applicant=applicant)
-        .exclude(state__in=list(INACTIVE))
-        .first()
+        Application.objects.filter(batch=batch, applicant=applicant).exclude(state__in=list(INACTIVE)).first()
     )
 
 
@@ -70,9 +68,7 @@ def application_create(*, batch: Batch, applicant: User, at: datetime | None = N
             prefix = batch.society.short_name or batch.society.code
             application.number = f"{prefix}-{batch.code}-{application.pk:06d}".upper()
             application.save(update_fields=["number"])
-            Membership.objects.get_or_create(
-                user=applicant, organisation=batch.society, role=Role.APPLICANT
-            )
+            Membership.objects.get_or_create(user=applicant, organisation=batch.society, role=Role.APPLICANT)
             audit_event_append(
                 actor=applicant,
                 action="application.create",
@@ -143,9 +139,10 @@ def pledge_current(*, application: Application) -> PledgeText | None:
     society_pledge = PledgeText.objects.filter(
         society=application.batch.society, effective_from__lte=timezone.now()
     ).first()
-    return society_pledge or PledgeText.objects.filter(
-        society__isnull=True, effective_from__lte=timezone.now()
-    ).first()
+    return (
+        society_pledge
+        or PledgeText.objects.filter(society__isnull=True, effective_from__lte=timezone.now()).first()
+    )
 
 
 def _normalised_name(name: str) -> str:
@@ -170,7 +167,9 @@ def application_pledge_sign(
     if _normalised_name(typed_name) != _normalised_name(application.full_name):
         raise ApplicationError(_("Type your full name exactly as in your personal data."))
     if not consents:
-        raise ApplicationError(_("The society and the alliance can only evaluate you with your consent to verification."))
+        raise ApplicationError(
+            _("The society and the alliance can only evaluate you with your consent to verification.")
+        )
     with transaction.atomic():
         PledgeSignature.objects.filter(application=application).delete()
         signature = PledgeSignature.objects.create(
@@ -192,9 +191,7 @@ def application_pledge_sign(
     return signature
 
 
-def application_submit(
-    *, application: Application, by: User, at: datetime | None = None
-) -> Application:
+def application_submit(*, application: Application, by: User, at: datetime | None = None) -> Application:
     """Submit (or resubmit) exactly once; a repeated request returns the submitted application."""
     at = at or timezone.now()
     with transaction.atomic():
@@ -237,7 +234,9 @@ def application_submit(
                 Problem(
                     "review",
                     "eligibility_explanation",
-                    _("Your record does not appear to meet the grade's requirements; explain why you apply anyway."),
+                    _(
+                        "Your record does not appear to meet the grade's requirements; explain why you apply anyway."
+                    ),
                 )
             )
         if problems:

@@ -109,7 +109,14 @@ def application_problems(*, application: Application, today: date | None = None)
         add(Problem("education", "", _("Add at least one degree.")))
     for item in education:
         if item.certificate_id is None:
-            add(Problem("education", "", _("Upload the degree certificate for %(institution)s.") % {"institution": item.institution}))
+            add(
+                Problem(
+                    "education",
+                    "",
+                    _("Upload the degree certificate for %(institution)s.")
+                    % {"institution": item.institution},
+                )
+            )
 
     work = list(application.work_entries.all())
     if not work:
@@ -120,15 +127,34 @@ def application_problems(*, application: Application, today: date | None = None)
         add(Problem("projects", "", _("Add at least one engineering project.")))
     for project in projects:
         if not (project.referee_name and (project.referee_email or project.referee_phone)):
-            add(Problem("projects", "", _("Name a person who can confirm “%(project)s”, with an email or phone.") % {"project": project.name}))
+            add(
+                Problem(
+                    "projects",
+                    "",
+                    _("Name a person who can confirm “%(project)s”, with an email or phone.")
+                    % {"project": project.name},
+                )
+            )
 
     statements = {s.area_id: s for s in application.statements.all()}
     for area in application.framework_version.areas.all():
         statement = statements.get(area.pk)
         if statement is None or not statement.text.strip():
-            add(Problem("competency", f"area_{area.number}", _("Write a statement for “%(area)s”.") % {"area": area.display_name}))
+            add(
+                Problem(
+                    "competency",
+                    f"area_{area.number}",
+                    _("Write a statement for “%(area)s”.") % {"area": area.display_name},
+                )
+            )
         elif not statement.projects.all():
-            add(Problem("competency", f"area_{area.number}", _("Link “%(area)s” to at least one project.") % {"area": area.display_name}))
+            add(
+                Problem(
+                    "competency",
+                    f"area_{area.number}",
+                    _("Link “%(area)s” to at least one project.") % {"area": area.display_name},
+                )
+            )
 
     problems += _row_gaps("education", education, name="institution")
     problems += _row_gaps("work", work, name="employer")
@@ -138,10 +164,20 @@ def application_problems(*, application: Application, today: date | None = None)
     problems += _row_gaps("cpd", list(application.cpd_records.all()), name="title")
 
     if application.simplified_requested and not list(application.international_titles.all()):
-        add(Problem("international", "", _("Simplified assessment needs an international title with evidence.")))
+        add(
+            Problem(
+                "international", "", _("Simplified assessment needs an international title with evidence.")
+            )
+        )
     for title in application.international_titles.all():
         if title.evidence_id is None:
-            add(Problem("international", "", _("Upload evidence for the title %(number)s.") % {"number": title.number}))
+            add(
+                Problem(
+                    "international",
+                    "",
+                    _("Upload evidence for the title %(number)s.") % {"number": title.number},
+                )
+            )
 
     if not hasattr(application, "pledge_signature"):
         add(Problem("pledge", "", _("Sign the integrity pledge.")))

@@ -57,15 +57,26 @@ def application_eligibility(*, application: Application, today: date | None = No
     if grade.requires_degree and not any(
         e.degree in ENGINEERING_DEGREES for e in application.education.all()
     ):
-        result.unmet.append(_("%(grade)s requires an engineering degree (bachelor or higher).") % {"grade": grade.display_name})
+        result.unmet.append(
+            _("%(grade)s requires an engineering degree (bachelor or higher).")
+            % {"grade": grade.display_name}
+        )
     if result.experience.practice_years < grade.min_practice_years:
         result.unmet.append(
             _("%(grade)s requires %(need)s years of professional practice; the work history shows %(have)s.")
-            % {"grade": grade.display_name, "need": grade.min_practice_years, "have": result.experience.practice_years}
+            % {
+                "grade": grade.display_name,
+                "need": grade.min_practice_years,
+                "have": result.experience.practice_years,
+            }
         )
     if result.experience.responsible_years < grade.min_responsible_years:
         result.unmet.append(
             _("%(grade)s requires %(need)s years in responsible charge; the work history shows %(have)s.")
-            % {"grade": grade.display_name, "need": grade.min_responsible_years, "have": result.experience.responsible_years}
+            % {
+                "grade": grade.display_name,
+                "need": grade.min_responsible_years,
+                "have": result.experience.responsible_years,
+            }
         )
     return result

@@ -73,11 +73,7 @@ def application_transition(
     """Lock, check, write, audit, notify after commit. Repeating a finished move is a no-op."""
     reason = reason.strip()
     with transaction.atomic():
-        locked = (
-            Application.objects.select_for_update()
-            .select_related("batch")
-            .get(pk=application.pk)
-        )
+        locked = Application.objects.select_for_update().select_related("batch").get(pk=application.pk)
         if locked.state == to_state:
             return TransitionResult(locked, changed=False)
         from_state = ApplicationState(locked.state)
@@ -109,9 +105,7 @@ def application_transition(
             reason=reason,
             data=data,
         )
-        transaction.on_commit(
-            lambda: _notify(locked.pk, from_state.value, to_state.value, reason)
-        )
+        transaction.on_commit(lambda: _notify(locked.pk, from_state.value, to_state.value, reason))
     # The caller's instance reflects the move without another query.
     for name in fields:
         setattr(application, name, getattr(locked, name))

@@ -14,7 +14,9 @@ def call_list(request: HttpRequest) -> HttpResponse:
 
 def call_detail(request: HttpRequest, society: str, code: str) -> HttpResponse:
     batch = get_object_or_404(
-        Batch.objects.select_related("society", "framework_version__framework").prefetch_related("grades", "disciplines__parent"),
+        Batch.objects.select_related("society", "framework_version__framework").prefetch_related(
+            "grades", "disciplines__parent"
+        ),
         society__code=society,
         code=code,
         status__in=[BatchStatus.PUBLISHED, BatchStatus.ARCHIVED],
