@@ -30,7 +30,7 @@ system-test:
 	@scripts/ensure-debs $(TEST_DEBS)
 
 messages: $(VENV)/.run-installed system-run
-	@cd engcert && ../$(MANAGE) compilemessages -v0
+	@cd engcert && ../$(BIN)/python ../manage.py compilemessages -v0
 
 run: $(VENV)/.run-installed system-run messages
 	ENGCERT_DEBUG=true $(MANAGE) migrate -v0
