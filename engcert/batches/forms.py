@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from engcert.batches.models import Batch
@@ -50,7 +52,12 @@ class BatchForm(forms.ModelForm[Batch]):
     def __init__(self, *args: Any, society: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.society = society
-        disciplines = Discipline.objects.filter(society=society).select_related("parent")
+        # The scope as a tree: each first-level field followed by its own second-level fields.
+        disciplines = (
+            Discipline.objects.filter(society=society)
+            .select_related("parent")
+            .order_by(Coalesce("parent__position", "position"), F("parent").asc(nulls_first=True), "position")
+        )
         self.fields["disciplines"].queryset = disciplines  # type: ignore[attr-defined]
         self.fields["disciplines"].label_from_instance = lambda d: d.path_name  # type: ignore[attr-defined]
         self.fields["eligible_units"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -89,10 +90,17 @@ def batch_detail(request: HttpRequest, society: str, pk: int) -> HttpResponse:
     )
     counts = dict(batch.applications.values_list("state").annotate(n=Count("pk")).order_by())
     by_state = [(state, counts.get(state.value, 0)) for state in ApplicationState if counts.get(state.value)]
+    # Submitted files, newest first; drafts stay private to their applicants until submitted.
+    received = (
+        batch.applications.exclude(state=ApplicationState.DRAFT)
+        .select_related("grade", "discipline", "unit")
+        .order_by("-submitted_at", "-pk")
+    )
+    page = Paginator(received, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "batches/staff_batch_detail.html",
-        {"society": org, "batch": batch, "by_state": by_state},
+        {"society": org, "batch": batch, "by_state": by_state, "page": page},
     )
 
 
