@@ -37,6 +37,7 @@ def test_staff_see_each_submitted_application_and_no_draft(world):
     assert f'href="/applications/{submitted.uid}/"' in html
     assert submitted.number in html
     assert draft.number not in html
+    assert f"<title>{world.batch.name_en} · engcert</title>" in html
 
 
 def test_the_received_list_costs_the_same_queries_for_one_or_three(world):
