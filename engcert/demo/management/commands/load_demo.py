@@ -18,61 +18,36 @@ from engcert.organisations.enums import Role
 
 PASSWORD = "engcert-demo-2026"  # noqa: S105 -- printed for the demo on purpose
 
-# Each demo applicant's application is walked along this path of (state, actor role) steps.
+# The road of a successful application, as (state, who moves it, reason) steps.
+ROAD: list[tuple[S, str, str]] = [
+    (S.REVIEW_PASSED, "staff", ""),
+    (S.INTERVIEW_SCHEDULED, "staff", ""),
+    (S.INTERVIEWED, "staff", ""),
+    (S.DELIBERATION, "staff", ""),
+    (S.APPROVED, "committee", ""),
+    (S.PUBLIC_NOTICE, "staff", ""),
+    (S.NOTICE_PASSED, "staff", ""),
+    (S.WITH_ALLIANCE, "staff", ""),
+    (S.REGISTERED, "alliance", ""),
+]
+
+
+def _road_to(state: S) -> list[tuple[S, str, str]]:
+    return ROAD[: [step[0] for step in ROAD].index(state) + 1]
+
+
+# Each demo applicant's application is walked along one of these paths after submission.
 PATHS: list[tuple[str, list[tuple[S, str, str]]]] = [
     ("submitted", []),
     ("returned", [(S.RETURNED, "staff", "请补充学位证书的清晰扫描件。")]),
-    ("review_passed", [(S.REVIEW_PASSED, "staff", "")]),
+    ("review_passed", _road_to(S.REVIEW_PASSED)),
     ("rejected", [(S.REJECTED, "staff", "工作年限不满足申请级别要求。")]),
-    ("interview", [(S.REVIEW_PASSED, "staff", ""), (S.INTERVIEW_SCHEDULED, "staff", "")]),
-    (
-        "interviewed",
-        [(S.REVIEW_PASSED, "staff", ""), (S.INTERVIEW_SCHEDULED, "staff", ""), (S.INTERVIEWED, "staff", "")],
-    ),
-    (
-        "deliberation",
-        [
-            (S.REVIEW_PASSED, "staff", ""),
-            (S.INTERVIEW_SCHEDULED, "staff", ""),
-            (S.INTERVIEWED, "staff", ""),
-            (S.DELIBERATION, "staff", ""),
-        ],
-    ),
-    (
-        "approved",
-        [
-            (S.REVIEW_PASSED, "staff", ""),
-            (S.INTERVIEW_SCHEDULED, "staff", ""),
-            (S.INTERVIEWED, "staff", ""),
-            (S.DELIBERATION, "staff", ""),
-            (S.APPROVED, "committee", ""),
-        ],
-    ),
-    (
-        "notice",
-        [
-            (S.REVIEW_PASSED, "staff", ""),
-            (S.INTERVIEW_SCHEDULED, "staff", ""),
-            (S.INTERVIEWED, "staff", ""),
-            (S.DELIBERATION, "staff", ""),
-            (S.APPROVED, "committee", ""),
-            (S.PUBLIC_NOTICE, "staff", ""),
-        ],
-    ),
-    (
-        "registered",
-        [
-            (S.REVIEW_PASSED, "staff", ""),
-            (S.INTERVIEW_SCHEDULED, "staff", ""),
-            (S.INTERVIEWED, "staff", ""),
-            (S.DELIBERATION, "staff", ""),
-            (S.APPROVED, "committee", ""),
-            (S.PUBLIC_NOTICE, "staff", ""),
-            (S.NOTICE_PASSED, "staff", ""),
-            (S.WITH_ALLIANCE, "staff", ""),
-            (S.REGISTERED, "alliance", ""),
-        ],
-    ),
+    ("interview", _road_to(S.INTERVIEW_SCHEDULED)),
+    ("interviewed", _road_to(S.INTERVIEWED)),
+    ("deliberation", _road_to(S.DELIBERATION)),
+    ("approved", _road_to(S.APPROVED)),
+    ("notice", _road_to(S.PUBLIC_NOTICE)),
+    ("registered", _road_to(S.REGISTERED)),
     ("withdrawn", [(S.WITHDRAWN, "applicant", "因工作调动，本批次暂不申请。")]),
 ]
 

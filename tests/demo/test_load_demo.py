@@ -1,0 +1,45 @@
+"""The demo that `make run` loads: a user per role and applications in every stage, loaded once."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+from django.core.management import call_command
+
+from engcert.applications.enums import ApplicationState as S
+from engcert.applications.models import Application
+from engcert.audit.domain import audit_chain_verify
+from engcert.organisations.enums import Role
+from engcert.organisations.models import Membership
+
+
+def test_the_demo_has_every_stage_a_user_per_role_and_an_intact_audit_chain(db):
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    states = set(Application.objects.values_list("state", flat=True))
+    assert states == {
+        S.DRAFT,
+        S.SUBMITTED,
+        S.RETURNED,
+        S.REVIEW_PASSED,
+        S.REJECTED,
+        S.INTERVIEW_SCHEDULED,
+        S.INTERVIEWED,
+        S.DELIBERATION,
+        S.APPROVED,
+        S.PUBLIC_NOTICE,
+        S.REGISTERED,
+        S.WITHDRAWN,
+    }
+    roles = set(Membership.objects.values_list("role", flat=True))
+    assert roles == {r.value for r in Role}
+    assert "password for all: engcert-demo-2026" in out.getvalue()
+    assert "staff@demo.engcert" in out.getvalue()
+    assert audit_chain_verify().ok
+
+
+def test_loading_the_demo_twice_adds_nothing(db):
+    call_command("load_demo", stdout=StringIO())
+    count = Application.objects.count()
+    call_command("load_demo", stdout=StringIO())
+    assert Application.objects.count() == count
