@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from engcert.applications.domain.application import application_submit
+from engcert.applications.domain.application import ApplicationError, application_submit
 from engcert.applications.enums import ApplicationState
 from engcert.applications.models import Application, Project
 from engcert.demo import builders
@@ -54,3 +56,11 @@ def test_submitting_costs_the_same_queries_with_one_or_three_projects(world):
 
 def test_submitting_stays_within_twenty_queries(world):
     assert _queries_to_submit(world, _draft_with_projects(world, "budget@example.com", 2)) <= 20
+
+
+def test_a_submission_before_the_call_opens_says_when_it_opens(world, complete_draft):
+    early = world.batch.opens_at - timedelta(seconds=1)
+    with pytest.raises(ApplicationError) as error:
+        application_submit(application=complete_draft, by=world.applicant, at=early)
+    opens = timezone.localtime(world.batch.opens_at).strftime("%Y-%m-%d %H:%M")
+    assert str(error.value) == f"The call opens at {opens}; submissions are accepted from then on."

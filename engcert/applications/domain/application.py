@@ -222,6 +222,11 @@ def application_submit(*, application: Application, by: User, at: datetime | Non
             if locked.state in (ApplicationState.SUBMITTED, ApplicationState.RESUBMITTED):
                 return locked
             raise ApplicationError(_("This application cannot be submitted in its present state."))
+        if target == ApplicationState.SUBMITTED and at < locked.batch.opens_at:
+            raise ApplicationError(
+                _("The call opens at %(time)s; submissions are accepted from then on.")
+                % {"time": timezone.localtime(locked.batch.opens_at).strftime("%Y-%m-%d %H:%M")}
+            )
         if target == ApplicationState.SUBMITTED and not locked.batch.is_open(at):
             raise ApplicationError(
                 _("The call closed at %(time)s; submissions are no longer accepted.")
@@ -321,6 +326,14 @@ def attachment_upload(
     uploaded.seek(0)
     original_name = (uploaded.name or "file")[-200:]
     with transaction.atomic():
+        # Two uploads at once must not pass the total together: count again under the row lock.
+        list(Application.objects.select_for_update().filter(pk=application.pk).values_list("pk"))
+        used = application.attachments.aggregate(total=Sum("size"))["total"] or 0
+        if used + size > total_limit:
+            raise ApplicationError(
+                _("The attachments of one application may add up to %(limit)s MB; remove a file first.")
+                % {"limit": total_limit // 1048576}
+            )
         attachment = Attachment(
             application=application,
             kind=kind,
