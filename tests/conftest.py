@@ -132,6 +132,33 @@ def _english_unless_asked(settings: object) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: object) -> None:
+    # The personas are built for every test; PBKDF2 would make that the slowest part.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def english() -> None:
+    """Named by tests whose exact assertions read English (the autouse default above)."""
+
+
+@pytest.fixture
+def other_society_staff(world: World) -> User:
+    other = builders.society_create(
+        code="other", name="中国水利学会", name_en="Chinese Hydraulic Engineering Society", short_name="CHES"
+    )
+    user = builders.user_create(
+        email="other-staff@example.com",
+        password=PASSWORD,
+        full_name="外学会工作人员",
+        role=Role.STAFF,
+        organisation=other,
+    )
+    enrol_totp(user)
+    return user
+
+
+@pytest.fixture(autouse=True)
 def _immediate_tasks(settings: object) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}  # type: ignore[attr-defined]
 

@@ -11,9 +11,11 @@ from engcert.applications.models import Application
 from engcert.audit.domain import audit_chain_verify
 from engcert.organisations.enums import Role
 from engcert.organisations.models import Membership
+from tests.conftest import _ensure_migrated_data
 
 
 def test_the_demo_has_every_stage_a_user_per_role_and_an_intact_audit_chain(db):
+    _ensure_migrated_data()
     out = StringIO()
     call_command("load_demo", stdout=out)
     states = set(Application.objects.values_list("state", flat=True))
@@ -39,6 +41,7 @@ def test_the_demo_has_every_stage_a_user_per_role_and_an_intact_audit_chain(db):
 
 
 def test_loading_the_demo_twice_adds_nothing(db):
+    _ensure_migrated_data()
     call_command("load_demo", stdout=StringIO())
     count = Application.objects.count()
     call_command("load_demo", stdout=StringIO())
