@@ -6,29 +6,8 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from typing import Any
 
-import pytest
-from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client
-from pytest_django.plugin import blocking_manager_key
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> object:
-    """After a transactional test's flush, put the migrated data (framework, default pledge) back.
-
-    pytest-django restores it when the next serialized-rollback test starts; that restore does not
-    reach tests that start Playwright first, so without this they would find an empty framework.
-    """
-    result = yield
-    marker = item.get_closest_marker("django_db")
-    contents = getattr(connection, "_test_serialized_contents", None)
-    # With no next test the session is over and the test database already gone.
-    if nextitem is not None and marker is not None and marker.kwargs.get("transaction") and contents:
-        with item.config.stash[blocking_manager_key].unblock(), transaction.atomic():
-            connection.creation.deserialize_db_from_string(contents)
-    return result
-
 
 # Posting like a browser ------------------------------------------------------------------------
 
