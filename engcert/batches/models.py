@@ -8,13 +8,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from engcert.batches.enums import BatchStatus
 from engcert.frameworks.models import FrameworkVersion, Grade
 from engcert.organisations.enums import OrganisationKind
-from engcert.organisations.models import BilingualName, Discipline, Organisation
+from engcert.organisations.models import BilingualName, Discipline, Organisation, in_reader_language
 
 
 class Batch(BilingualName):
@@ -90,7 +89,4 @@ class Batch(BilingualName):
 
     @property
     def display_call_text(self) -> str:
-        language = get_language() or "zh-hans"
-        if language.startswith("en") and self.call_text_en:
-            return self.call_text_en
-        return self.call_text
+        return in_reader_language(self.call_text, self.call_text_en)

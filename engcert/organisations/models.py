@@ -11,6 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from engcert.organisations.enums import OrganisationKind, Role
 
 
+def in_reader_language(chinese: str, english: str) -> str:
+    """The English text for a reader of the English interface when there is one; else Chinese."""
+    language = get_language() or "zh-hans"
+    return english if language.startswith("en") and english else chinese
+
+
 class BilingualName(models.Model):
     """Chinese name first; an English name for the English interface."""
 
@@ -25,10 +31,7 @@ class BilingualName(models.Model):
 
     @property
     def display_name(self) -> str:
-        language = get_language() or "zh-hans"
-        if language.startswith("en") and self.name_en:
-            return self.name_en
-        return self.name
+        return in_reader_language(self.name, self.name_en)
 
 
 class EngineeringField(BilingualName):

@@ -90,15 +90,6 @@ def needs_rotation(token: str) -> bool:
     return key_id != _key_ring()[0].key_id
 
 
-def is_token(value: str) -> bool:
-    """True when `value` has the shape of an encrypted token (it may still not decrypt)."""
-    try:
-        _split_token(value)
-    except DecryptionError:
-        return False
-    return True
-
-
 def blind_index(value: str) -> str:
     """Hex HMAC-SHA256 of the normalised value under the index key.
 

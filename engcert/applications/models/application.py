@@ -6,14 +6,13 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from engcert.applications.enums import INACTIVE, PUBLIC_LABELS, ApplicationState, Gender
 from engcert.batches.models import Batch
 from engcert.frameworks.models import FrameworkVersion, Grade
 from engcert.organisations.enums import OrganisationKind
-from engcert.organisations.models import Discipline, Organisation
+from engcert.organisations.models import Discipline, Organisation, in_reader_language
 from engcert.privacy.fields import EncryptedTextField
 from engcert.privacy.identity_documents import DocumentType, mask_document_number
 
@@ -137,10 +136,7 @@ class PledgeText(models.Model):
 
     @property
     def display_text(self) -> str:
-        language = get_language() or "zh-hans"
-        if language.startswith("en") and self.text_en:
-            return self.text_en
-        return self.text
+        return in_reader_language(self.text, self.text_en)
 
 
 class PledgeSignature(models.Model):
