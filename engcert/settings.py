@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "engcert.privacy",
     "engcert.audit",
     "engcert.applications",
+    "engcert.review",
+    "engcert.examiners",
+    "engcert.scoring",
     "engcert.demo",
 ]
 

@@ -13,6 +13,11 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("calls/", include("engcert.batches.urls_public")),
     path("staff/", include("engcert.batches.urls_staff")),
+    path("staff/", include("engcert.review.urls_queue")),
+    path("staff/", include("engcert.review.urls_initial")),
+    path("staff/", include("engcert.examiners.urls_staff")),
+    path("examiner/", include("engcert.examiners.urls_examiner")),
+    path("examiner/", include("engcert.scoring.urls")),
     path("applications/", include("engcert.applications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -69,8 +69,16 @@ WITHDRAWABLE = frozenset(
         ApplicationState.RETURNED,
         ApplicationState.RESUBMITTED,
         ApplicationState.REVIEW_PASSED,
+        ApplicationState.INTERVIEW_SCHEDULED,
     }
 )
+
+
+class AssessmentPath(models.TextChoices):
+    """Full assessment, or the shortened one a verified international title allows (简化考核)."""
+
+    FULL = "full", _("Full assessment")
+    SIMPLIFIED = "simplified", _("Simplified assessment")
 
 
 class Gender(models.TextChoices):

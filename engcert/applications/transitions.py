@@ -48,6 +48,7 @@ TRANSITIONS: dict[S, dict[S, frozenset[Actor]]] = {
     S.INTERVIEW_SCHEDULED: {
         S.INTERVIEWED: frozenset({ST, EX}),
         S.REVIEW_PASSED: frozenset({ST}),
+        S.WITHDRAWN: frozenset({A}),
     },
     S.INTERVIEWED: {S.DELIBERATION: frozenset({ST})},
     S.DELIBERATION: {S.APPROVED: frozenset({ST, CO}), S.NOT_APPROVED: frozenset({ST, CO})},
@@ -66,6 +67,7 @@ REASON_REQUIRED: frozenset[tuple[S, S]] = frozenset(
         (S.RETURNED, S.WITHDRAWN),
         (S.RESUBMITTED, S.WITHDRAWN),
         (S.REVIEW_PASSED, S.WITHDRAWN),
+        (S.INTERVIEW_SCHEDULED, S.WITHDRAWN),
         (S.SUBMITTED, S.RETURNED),
         (S.RESUBMITTED, S.RETURNED),
         (S.SUBMITTED, S.REJECTED),

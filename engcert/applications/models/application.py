@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from engcert.applications.enums import INACTIVE, PUBLIC_LABELS, ApplicationState, Gender
+from engcert.applications.enums import INACTIVE, PUBLIC_LABELS, ApplicationState, AssessmentPath, Gender
 from engcert.batches.models import Batch
 from engcert.frameworks.models import FrameworkVersion, Grade
 from engcert.organisations.enums import OrganisationKind
@@ -60,6 +60,11 @@ class Application(models.Model):
         limit_choices_to={"kind": OrganisationKind.UNIT},
     )
     simplified_requested = models.BooleanField(_("requests simplified assessment"), default=False)
+    # Set by staff when they verify the international title; the applicant's request alone
+    # never shortens the assessment.
+    assessment_path = models.CharField(
+        _("assessment path"), max_length=20, choices=AssessmentPath.choices, default=AssessmentPath.FULL
+    )
     eligibility_explanation = models.TextField(_("explanation of eligibility"), blank=True)
     eligibility_unmet = models.JSONField(_("eligibility concerns at submission"), default=list, blank=True)
     # Personal data (sensitive under PIPL: the document number is encrypted at rest)
