@@ -69,14 +69,28 @@ def application_transition(
     reason: str = "",
     data: dict[str, Any] | None = None,
     extra_updates: dict[str, Any] | None = None,
+    expected_state: ApplicationState | None = None,
 ) -> TransitionResult:
-    """Lock, check, write, audit, notify after commit. Repeating a finished move is a no-op."""
+    """Lock, check, write, audit, notify after commit. Repeating a finished move is a no-op.
+
+    ``expected_state`` is the state the person saw when deciding: when the row has moved on
+    since (another staff member decided first), the decision is refused rather than applied
+    to a file the person has not seen.
+    """
     reason = reason.strip()
     with transaction.atomic():
         locked = Application.objects.select_for_update().select_related("batch").get(pk=application.pk)
         if locked.state == to_state:
             return TransitionResult(locked, changed=False)
         from_state = ApplicationState(locked.state)
+        if expected_state is not None and from_state != expected_state:
+            raise TransitionError(
+                _(
+                    "Someone else changed this application a moment ago: it is now “%(state)s”. "
+                    "Please look at it again."
+                )
+                % {"state": from_state.label}
+            )
         allowed = TRANSITIONS.get(from_state, {}).get(to_state)
         if allowed is None:
             raise TransitionError(
