@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,13 +11,14 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Sum, prefetch_related_objects
+from django.db.models import OuterRef, Subquery, Sum, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from engcert.accounts.models import User
 from engcert.applications.domain.completeness import Problem, application_problems
 from engcert.applications.domain.eligibility import application_eligibility
+from engcert.applications.domain.snapshot import APPLICATION_FIELDS, application_snapshot_take
 from engcert.applications.domain.transition import TransitionError, application_transition
 from engcert.applications.enums import (
     EDITABLE_BY_APPLICANT,
@@ -24,7 +26,17 @@ from engcert.applications.enums import (
     ApplicationState,
     AttachmentKind,
 )
-from engcert.applications.models import Application, Attachment, PledgeSignature, PledgeText
+from engcert.applications.models import (
+    Application,
+    ApplicationSnapshot,
+    Attachment,
+    Education,
+    InternationalTitle,
+    PledgeSignature,
+    PledgeText,
+)
+from engcert.applications.rules import any_section_open
+from engcert.applications.sections import SECTION_BY_KEY
 from engcert.audit.domain import audit_event_append
 from engcert.batches.models import Batch
 from engcert.organisations.enums import Role
@@ -85,11 +97,49 @@ def application_create(*, batch: Batch, applicant: User, at: datetime | None = N
     return application
 
 
-def application_assert_editable(*, application: Application, by: User) -> None:
+def _section_titles(keys: Iterable[str]) -> str:
+    titles = [str(SECTION_BY_KEY[key].title) for key in keys if key in SECTION_BY_KEY]
+    return _(", ").join(titles)
+
+
+def application_assert_editable(
+    *, application: Application, by: User, sections: Collection[str] = ()
+) -> None:
+    """Refuse a change the applicant may not make now.
+
+    `sections` are the sections of the form the change touches (any one of them open is enough,
+    as a file may be changed from its own section or from the attachments). A draft is open
+    everywhere; an application returned for revision only in the sections the review named.
+    Without `sections` only the person and the state are checked.
+    """
     if application.applicant_id != by.pk:
         raise ApplicationError(_("Only the applicant can change this application."))
     if application.state not in EDITABLE_BY_APPLICANT:
         raise ApplicationError(_("A submitted application can no longer be changed."))
+    if sections and not any_section_open(application, sections):
+        raise ApplicationError(
+            _(
+                "“%(section)s” was not returned for revision and stays as you submitted it. "
+                "The society asked for changes in: %(open)s."
+            )
+            % {
+                "section": _section_titles(list(sections)[:1]),
+                "open": _section_titles(application.revision_sections),
+            }
+        )
+
+
+# The section of the form each of the application's own fields belongs to. The explanation of
+# eligibility answers for the grade, the education and the work history together, so a return
+# of any of them lets the applicant explain again.
+FIELD_SECTIONS: dict[str, tuple[str, ...]] = {
+    **{name: (section,) for section, names in APPLICATION_FIELDS.items() for name in names},
+    "eligibility_explanation": ("application", "education", "work"),
+}
+
+
+def _sections_of(field_names: Iterable[str]) -> list[tuple[str, ...]]:
+    return sorted({FIELD_SECTIONS.get(name, ()) for name in field_names})
 
 
 # Fields that only the life-cycle functions write: a draft save must never move the state,
@@ -107,6 +157,8 @@ LIFE_CYCLE_FIELDS = frozenset(
         "framework_version",
         "framework_version_id",
         "state",
+        "revision_sections",
+        "assessment_path",
         "eligibility_unmet",
         "created_at",
         "updated_at",
@@ -120,6 +172,8 @@ LIFE_CYCLE_FIELDS = frozenset(
 def application_update(*, application: Application, by: User, values: dict[str, Any]) -> Application:
     """Save some of the application's own fields as a draft; nothing is required yet."""
     application_assert_editable(application=application, by=by)
+    for sections in _sections_of(values):
+        application_assert_editable(application=application, by=by, sections=sections)
     protected = sorted(LIFE_CYCLE_FIELDS.intersection(values))
     if protected:
         raise ValueError(f"application_update cannot change {', '.join(protected)}")
@@ -158,7 +212,7 @@ def application_pledge_sign(
     ip_address: str | None,
     user_agent: str = "",
 ) -> PledgeSignature:
-    application_assert_editable(application=application, by=by)
+    application_assert_editable(application=application, by=by, sections=("pledge",))
     pledge = pledge_current(application=application)
     if pledge is None:
         raise ApplicationError(_("No integrity pledge is in force; please contact the society."))
@@ -199,7 +253,22 @@ def application_submit(*, application: Application, by: User, at: datetime | Non
         # the outer join that the optional grade brings in.
         locked = (
             Application.objects.select_for_update(of=("self",))
-            .select_related("batch", "grade", "framework_version", "pledge_signature")
+            .select_related(
+                "batch",
+                "grade",
+                "discipline__parent",
+                "unit",
+                "framework_version",
+                "pledge_signature__pledge",
+            )
+            # The number the snapshot of this submission will take, read with the lock.
+            .annotate(
+                last_snapshot=Subquery(
+                    ApplicationSnapshot.objects.filter(application=OuterRef("pk"))
+                    .order_by("-sequence")
+                    .values("sequence")[:1]
+                )
+            )
             .get(pk=application.pk)
         )
         if locked.applicant_id != by.pk:
@@ -213,6 +282,10 @@ def application_submit(*, application: Application, by: User, at: datetime | Non
             "statements__projects",
             "international_titles",
             "framework_version__areas",
+            # What the snapshot reads besides.
+            "achievements",
+            "cpd_records",
+            "attachments",
         )
         target = {
             ApplicationState.DRAFT: ApplicationState.SUBMITTED,
@@ -246,16 +319,26 @@ def application_submit(*, application: Application, by: User, at: datetime | Non
             )
         if problems:
             raise SubmissionBlocked(problems)
+        # A resubmission closes the revision: nothing stays open for editing.
+        updates: dict[str, Any] = {"submitted_at": at, "eligibility_unmet": eligibility.unmet}
+        if locked.revision_sections:
+            updates["revision_sections"] = []
         try:
             application_transition(
                 application=locked,
                 to_state=target,
                 by=by,
                 data={"eligibility_unmet": eligibility.unmet},
-                extra_updates={"submitted_at": at, "eligibility_unmet": eligibility.unmet},
+                extra_updates=updates,
             )
         except TransitionError as error:
             raise ApplicationError(str(error)) from error
+        application_snapshot_take(
+            application=locked,
+            by=by,
+            state=target,
+            sequence=(getattr(locked, "last_snapshot", None) or 0) + 1,
+        )
     return locked
 
 
@@ -297,8 +380,10 @@ def attachment_upload(
     uploaded: UploadedFile,
     kind: AttachmentKind,
     description: str = "",
+    section: str = "attachments",
 ) -> Attachment:
-    application_assert_editable(application=application, by=by)
+    """Store a file; `section` is the section of the form it is uploaded from."""
+    application_assert_editable(application=application, by=by, sections=("attachments", section))
     size = uploaded.size or 0
     limit = settings.ENGCERT_MAX_UPLOAD_BYTES
     if size > limit:
@@ -354,8 +439,20 @@ def attachment_upload(
     return attachment
 
 
+def _sections_owning(attachment: Attachment) -> tuple[str, ...]:
+    """The sections a file is used in besides the attachments: a degree certificate, a title's evidence."""
+    owners = []
+    if Education.objects.filter(certificate=attachment).exists():
+        owners.append("education")
+    if InternationalTitle.objects.filter(evidence=attachment).exists():
+        owners.append("international")
+    return tuple(owners)
+
+
 def attachment_delete(*, attachment: Attachment, by: User) -> None:
-    application_assert_editable(application=attachment.application, by=by)
+    application = attachment.application
+    owners = _sections_owning(attachment) if application.state == ApplicationState.RETURNED else ()
+    application_assert_editable(application=application, by=by, sections=("attachments", *owners))
     storage_name = attachment.file.name
     storage = attachment.file.storage
     attachment.delete()

@@ -29,6 +29,16 @@ from engcert.frameworks.models import CompetencyArea
 
 SectionEntry = Education | WorkEntry | Project | Achievement | InternationalTitle | CpdRecord
 
+# The section of the form each kind of row belongs to.
+ENTRY_SECTIONS: dict[type[SectionEntry], str] = {
+    Education: "education",
+    WorkEntry: "work",
+    Project: "projects",
+    Achievement: "achievements",
+    InternationalTitle: "international",
+    CpdRecord: "cpd",
+}
+
 
 def _linked_attachment(entry: SectionEntry) -> Attachment | None:
     if isinstance(entry, Education):
@@ -55,6 +65,8 @@ def section_entries_save(
 ) -> None:
     """Write the changed and new rows of one section and remove the deleted ones, all or nothing."""
     application_assert_editable(application=application, by=by)
+    for section in sorted({ENTRY_SECTIONS[type(entry)] for entry in [*save, *delete]}):
+        application_assert_editable(application=application, by=by, sections=(section,))
     for entry in [*save, *delete]:
         _assert_belongs(application=application, entry=entry)
     with transaction.atomic():
@@ -78,7 +90,7 @@ def competency_statements_save(
     *, application: Application, by: User, statements: Sequence[StatementInput]
 ) -> None:
     """One statement per competency area of the application's framework, with the projects that show it."""
-    application_assert_editable(application=application, by=by)
+    application_assert_editable(application=application, by=by, sections=("competency",))
     for statement in statements:
         if statement.area.framework_version_id != application.framework_version_id:
             raise ApplicationError(_("This competency area is not part of the application's framework."))

@@ -9,10 +9,12 @@ from engcert.applications.models.sections import (
     Project,
     WorkEntry,
 )
+from engcert.applications.models.snapshot import ApplicationSnapshot
 
 __all__ = [
     "Achievement",
     "Application",
+    "ApplicationSnapshot",
     "Attachment",
     "CompetencyStatement",
     "CpdRecord",

@@ -65,6 +65,9 @@ class Application(models.Model):
     assessment_path = models.CharField(
         _("assessment path"), max_length=20, choices=AssessmentPath.choices, default=AssessmentPath.FULL
     )
+    # The sections the initial review asked the applicant to change: written by the review's move
+    # to "returned" and emptied by the resubmission. While returned, only these can be edited.
+    revision_sections = models.JSONField(_("sections open for revision"), default=list, blank=True)
     eligibility_explanation = models.TextField(_("explanation of eligibility"), blank=True)
     eligibility_unmet = models.JSONField(_("eligibility concerns at submission"), default=list, blank=True)
     # Personal data (sensitive under PIPL: the document number is encrypted at rest)
