@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from engcert.applications.models import Application
 from engcert.examiners.models import PanelSeat
 from engcert.frameworks.models import CompetencyArea, Grade, ScaleLevel
-from engcert.scoring.enums import Recommendation
+from engcert.scoring.enums import Recommendation, ReminderKind
 
 
 class ScoreSheet(models.Model):
@@ -43,8 +43,11 @@ class ScoreSheet(models.Model):
 class AreaScore(models.Model):
     sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="area_scores")
     area = models.ForeignKey(CompetencyArea, verbose_name=_("competency area"), on_delete=models.PROTECT)
-    level = models.ForeignKey(ScaleLevel, verbose_name=_("level"), on_delete=models.PROTECT)
-    justification = models.TextField(_("justification"))
+    # Empty only while the sheet is a draft: a half-written justification is kept without a level.
+    level = models.ForeignKey(
+        ScaleLevel, verbose_name=_("level"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    justification = models.TextField(_("justification"), blank=True)
 
     class Meta:
         ordering = ["area__number"]
@@ -72,6 +75,8 @@ class PanelAssessment(models.Model):
         related_name="+",
     )
     summary = models.TextField(_("summary"))
+    # The qualification criteria (合格准则) as computed when the assessment was recorded.
+    meets_criteria = models.BooleanField(_("meets the qualification criteria"), default=False)
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -99,3 +104,22 @@ class AgreedAreaScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} · {self.area}"
+
+
+class ScoreSheetReminder(models.Model):
+    """A reminder sent to an examiner about a sheet, so each is sent once per due date."""
+
+    seat = models.ForeignKey(PanelSeat, on_delete=models.CASCADE, related_name="sheet_reminders")
+    kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
+    # The due date the reminder was about: a moved interview moves it, and earns a new reminder.
+    due_at = models.DateTimeField(_("due"))
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["sent_at"]
+        verbose_name = _("score sheet reminder")
+        verbose_name_plural = _("score sheet reminders")
+        constraints = [models.UniqueConstraint(fields=["seat", "kind", "due_at"], name="sheet_reminder_once")]
+
+    def __str__(self) -> str:
+        return f"{self.seat} · {self.get_kind_display()}"

@@ -1,4 +1,9 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from engcert.scoring.views import examiner
 
 app_name = "scoring"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("<uuid:uid>/score/", examiner.score_sheet, name="sheet"),
+    path("<uuid:uid>/agreement/", examiner.agreement, name="agreement"),
+]
