@@ -16,6 +16,7 @@ urlpatterns = [
     path("staff/", include("engcert.review.urls_queue")),
     path("staff/", include("engcert.review.urls_initial")),
     path("staff/", include("engcert.examiners.urls_staff")),
+    path("staff/", include("engcert.scoring.urls_staff")),
     path("examiner/", include("engcert.examiners.urls_examiner")),
     path("examiner/", include("engcert.scoring.urls")),
     path("applications/", include("engcert.applications.urls")),
