@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from engcert.accounts.models import User
-from engcert.applications.domain.application import application_submit
+from engcert.applications.domain.application import application_submit, attachment_upload
 from engcert.applications.domain.transition import application_transition
-from engcert.applications.enums import ApplicationState
+from engcert.applications.enums import ApplicationState, AttachmentKind
 from engcert.applications.models import Application
 from engcert.demo import builders
 from engcert.examiners.enums import InterviewMode, SeatStatus
@@ -29,7 +30,9 @@ JUSTIFICATION = "在500千伏变电站工程中主持调试方案，面试中说
 
 
 def examiner_user(email: str, name: str, society: Organisation) -> User:
-    user = builders.user_create(email=email, password=PASSWORD, full_name=name, role=Role.EXAMINER, organisation=society)
+    user = builders.user_create(
+        email=email, password=PASSWORD, full_name=name, role=Role.EXAMINER, organisation=society
+    )
     enrol_totp(user)
     return user
 
@@ -43,21 +46,35 @@ def examiner_of(user: User, society: Organisation, *, employer: str = "国网北
     return examiner
 
 
-def candidate_scheduled(world: World, *, index: int, applicant: User | None = None) -> Application:
-    """A complete application, submitted, passed by staff and given an interview."""
+def candidate_scheduled(
+    world: World, *, index: int, applicant: User | None = None, identity_document: bool = False
+) -> Application:
+    """A complete application (with a scan of the identity document if asked), submitted,
+    passed by staff and given an interview."""
     applicant = applicant or builders.user_create(
         email=f"candidate{index}@example.com", password=PASSWORD, full_name=f"候选人{index}"
     )
     application = builders.application_complete_draft(
         batch=world.batch,
         applicant=applicant,
-        person=builders.Person(f"候选人{index}", index % 2 == 0, date(1982, 1 + index % 12, 3), world.unit.name),
+        person=builders.Person(
+            f"候选人{index}", index % 2 == 0, date(1982, 1 + index % 12, 3), world.unit.name
+        ),
         unit=world.unit,
         index=index,
     )
+    if identity_document:
+        attachment_upload(
+            application=application,
+            by=applicant,
+            uploaded=SimpleUploadedFile("身份证.pdf", builders.TINY_PDF, content_type="application/pdf"),
+            kind=AttachmentKind.IDENTITY_DOCUMENT,
+        )
     application_submit(application=application, by=applicant)
     application_transition(application=application, to_state=ApplicationState.REVIEW_PASSED, by=world.staff)
-    application_transition(application=application, to_state=ApplicationState.INTERVIEW_SCHEDULED, by=world.staff)
+    application_transition(
+        application=application, to_state=ApplicationState.INTERVIEW_SCHEDULED, by=world.staff
+    )
     application.refresh_from_db()
     return application
 
@@ -85,7 +102,7 @@ def room_of(society: Organisation) -> Room:
     room, _created = Room.objects.get_or_create(
         society=society,
         name="第一会议室",
-        defaults={"mode": InterviewMode.IN_PERSON, "location": "北京市西城区白广路二条1号 3层"},
+        defaults={"mode": InterviewMode.IN_PERSON, "location": "学会大楼三层 305 室"},
     )
     return room
 
@@ -125,7 +142,9 @@ def levels(application: Application) -> dict[int, ScaleLevel]:
     return {level.value: level for level in application.framework_version.scale.all()}
 
 
-def full_values(application: Application, *, level: int = 2, by_area: dict[int, int] | None = None) -> SheetValues:
+def full_values(
+    application: Application, *, level: int = 2, by_area: dict[int, int] | None = None
+) -> SheetValues:
     scale = levels(application)
     by_area = by_area or {}
     return SheetValues(
@@ -142,7 +161,9 @@ def declare_and_submit(seat: PanelSeat, *, level: int = 2, by_area: dict[int, in
     seat_declare(seat=seat, by=seat.examiner.user, conflict=False)
     seat.refresh_from_db()
     score_sheet_submit(
-        seat=seat, by=seat.examiner.user, values=full_values(seat.panel.application, level=level, by_area=by_area)
+        seat=seat,
+        by=seat.examiner.user,
+        values=full_values(seat.panel.application, level=level, by_area=by_area),
     )
 
 

@@ -127,7 +127,11 @@ def panel_assessment_record(*, application: Application, by: User, values: Agree
                 _("Only the panel's chair or the society's staff can record the agreed assessment.")
             )
         # Lock the seats too: a seat given up at this moment must not slip past the check.
-        list(PanelSeat.objects.select_for_update(of=("self",)).filter(panel__application=locked).values_list("pk"))
+        list(
+            PanelSeat.objects.select_for_update(of=("self",))
+            .filter(panel__application=locked)
+            .values_list("pk")
+        )
         policy = evaluation_policy_for(society=locked.batch.society)
         seats = panel_seats_with_sheets(application=locked)
         state = panel_state_of(

@@ -56,6 +56,13 @@ def score_sheet(request: HttpRequest, seat: PanelSeat) -> HttpResponse:
         .first()
     )
     if sheet is not None and sheet.submitted_at is not None:
+        if request.method == "POST":
+            messages.error(
+                request,
+                _("You submitted this sheet on %(date)s; a submitted sheet cannot be changed.")
+                % {"date": timezone.localtime(sheet.submitted_at).strftime("%Y-%m-%d %H:%M")},
+            )
+            return redirect("scoring:sheet", uid=uid)
         # Only now, with their own sheet in, may the examiner read the other members' sheets.
         context.update(panel_overview(application=application))
         context.update(
