@@ -8,8 +8,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
-from engcert.applications.enums import PUBLIC_LABELS
+from engcert.applications.enums import PUBLIC_LABELS, ApplicationState
 from engcert.applications.models import Application
+from engcert.applications.sections import SECTION_BY_KEY
 
 
 @task()
@@ -23,8 +24,26 @@ def application_notify_state_change(
             "application": application,
             "status": PUBLIC_LABELS[to_state],
             "reason": reason,
+            "revision_items": _revision_items(application) if to_state == ApplicationState.RETURNED else [],
             "url": f"{settings.SITE_URL}/applications/{application.uid}/",
         }
         subject = render_to_string("applications/email/state_subject.txt", context).strip()
         body = render_to_string("applications/email/state_body.txt", context)
     send_mail(subject, body, None, [user.email])
+
+
+def _revision_items(application: Application) -> list[tuple[str, str]]:
+    """What the latest return asks to change, section by section, in the reader's language."""
+    # The review app depends on applications; it is read here, at run time, not at import.
+    from engcert.review.selectors import revision_request_list
+
+    request = revision_request_list(application=application).first()
+    if request is None:
+        return []
+    return [
+        (
+            str(SECTION_BY_KEY[item.section].title) if item.section in SECTION_BY_KEY else item.section,
+            item.reason,
+        )
+        for item in request.items.all()
+    ]

@@ -187,7 +187,7 @@ def _discipline(obj: Discipline | None) -> Value:
 def _file(attachment: Attachment | None) -> Value:
     if attachment is None:
         return None
-    return {"id": attachment.uid.hex, "text": attachment.original_name, "sha256": attachment.sha256}
+    return {"id": str(attachment.uid), "text": attachment.original_name, "sha256": attachment.sha256}
 
 
 def _row(instance: models.Model, fields: tuple[str, ...], files: dict[int, Attachment]) -> dict[str, Value]:
@@ -240,7 +240,7 @@ def application_snapshot_data(*, application: Application) -> dict[str, Any]:
     for key, spec in ROW_SECTIONS.items():
         rows = [
             {
-                "key": instance.uid.hex if isinstance(instance, Attachment) else str(instance.pk),
+                "key": str(instance.uid) if isinstance(instance, Attachment) else str(instance.pk),
                 "values": _row(instance, spec.fields, files),
             }
             for instance in getattr(application, spec.related_name).all()

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from engcert.accounts.models import User
 from engcert.applications.access import get_application_for_user
 from engcert.applications.domain.application import (
+    FIELD_SECTIONS,
     ApplicationError,
     SubmissionBlocked,
     application_create,
@@ -27,14 +28,16 @@ from engcert.applications.domain.application import (
 )
 from engcert.applications.domain.completeness import application_problems
 from engcert.applications.domain.eligibility import application_eligibility
-from engcert.applications.enums import EDITABLE_BY_APPLICANT, WITHDRAWABLE, ApplicationState
+from engcert.applications.enums import EDITABLE_BY_APPLICANT, WITHDRAWABLE, ApplicationState, AssessmentPath
 from engcert.applications.forms import EligibilityExplanationForm, WithdrawForm
 from engcert.applications.models import Application
-from engcert.applications.sections import SECTIONS
+from engcert.applications.rules import any_section_open, section_open
+from engcert.applications.sections import SECTION_BY_KEY, SECTION_KEYS, SECTIONS
 from engcert.applications.selectors import application_list_for_applicant
 from engcert.applications.views.sections import problem_field_label, section_steps
 from engcert.batches.models import Batch
 from engcert.privacy.domain import identity_number_view_record
+from engcert.review.selectors import revision_reasons, title_verification_latest
 
 
 def _user(request: HttpRequest) -> User:
@@ -107,7 +110,8 @@ def application_detail(request: HttpRequest, uid: UUID) -> HttpResponse:
     application = get_application_for_user(user=user, uid=uid, full=True)
     editable = application.state in EDITABLE_BY_APPLICANT
     problems = application_problems(application=application) if editable else []
-    steps = section_steps(problems=problems)
+    reasons = revision_reasons(application=application)
+    steps = section_steps(problems=problems, application=application, reasons=reasons)
     done = sum(1 for step in steps if step.done)
     is_applicant = application.applicant_id == user.pk
     return render(
@@ -125,8 +129,25 @@ def application_detail(request: HttpRequest, uid: UUID) -> HttpResponse:
             "can_edit": user.has_perm("applications.edit_application", application),
             "can_withdraw": is_applicant and application.state in WITHDRAWABLE,
             "can_view_id": user.has_perm("applications.view_identity_number", application),
+            "revision_count": len(reasons),
+            "edit_from": next(
+                (key for key in SECTION_KEYS if section_open(application, key)), SECTION_KEYS[0]
+            ),
+            "title_check": _title_check(application),
         },
     )
+
+
+def _title_check(application: Application) -> dict[str, object] | None:
+    """What the applicant who asked for simplified assessment is told about their title."""
+    if not (application.simplified_requested and application.batch.offers_simplified_assessment):
+        return None
+    latest = title_verification_latest(application=application)
+    return {
+        "simplified": application.assessment_path == AssessmentPath.SIMPLIFIED,
+        "not_verified": latest is not None and not latest.verified,
+        "note": latest.note if latest is not None and not latest.verified else "",
+    }
 
 
 @login_required
@@ -137,13 +158,19 @@ def application_review(request: HttpRequest, uid: UUID) -> HttpResponse:
         return redirect("applications:detail", uid=uid)
     problems = application_problems(application=application)
     eligibility = application_eligibility(application=application)
+    # While returned, the explanation reopens with the grade, the education or the work history.
+    explanation_open = any_section_open(application, FIELD_SECTIONS["eligibility_explanation"])
     form = EligibilityExplanationForm(
         request.POST or None, initial={"eligibility_explanation": application.eligibility_explanation}
     )
     if request.method == "POST" and form.is_valid():
-        application_update(application=application, by=_user(request), values=form.cleaned_data)
-        messages.success(request, _("Your explanation was saved."))
-        return redirect("applications:review", uid=uid)
+        try:
+            application_update(application=application, by=_user(request), values=form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error("eligibility_explanation", str(error))
+        else:
+            messages.success(request, _("Your explanation was saved."))
+            return redirect("applications:review", uid=uid)
     by_section = [
         (s, [(p, problem_field_label(p)) for p in problems if p.section == s.key]) for s in SECTIONS
     ]
@@ -160,7 +187,13 @@ def application_review(request: HttpRequest, uid: UUID) -> HttpResponse:
             "eligibility": eligibility,
             "explanation_missing": explanation_missing,
             "form": form,
+            "explanation_open": explanation_open,
             "open": can_submit,
+            "revision_sections": [
+                SECTION_BY_KEY[key] for key in application.revision_sections if key in SECTION_BY_KEY
+            ]
+            if application.state == ApplicationState.RETURNED
+            else [],
         },
     )
 

@@ -37,10 +37,13 @@ from engcert.applications.domain.application import (
 from engcert.applications.domain.completeness import Problem, application_problems
 from engcert.applications.domain.eligibility import experience_compute
 from engcert.applications.domain.sections import competency_statements_save, section_entries_save
+from engcert.applications.domain.snapshot import application_snapshot_data
 from engcert.applications.domain.timeline import Period, gaps, overlaps
-from engcert.applications.enums import AttachmentKind
+from engcert.applications.enums import ApplicationState, AttachmentKind
+from engcert.applications.file_view import file_sections
 from engcert.applications.forms import AttachmentForm
 from engcert.applications.models import Application, PledgeSignature, WorkEntry
+from engcert.applications.rules import section_open
 from engcert.applications.section_forms import (
     AchievementFormSet,
     ApplicationChoicesForm,
@@ -57,6 +60,7 @@ from engcert.applications.section_forms import (
     WorkEntryFormSet,
 )
 from engcert.applications.sections import SECTION_BY_KEY, SECTION_KEYS, SECTIONS, Section
+from engcert.review.selectors import revision_reasons
 
 # A competency statement shorter than this is flagged as thin in the coverage table.
 SHORT_STATEMENT_CHARS = 200
@@ -207,7 +211,11 @@ class RowsPage(SectionPage):
                 continue
             try:
                 attachment = attachment_upload(
-                    application=self.application, by=self.user, uploaded=uploaded, kind=self.upload.kind
+                    application=self.application,
+                    by=self.user,
+                    uploaded=uploaded,
+                    kind=self.upload.kind,
+                    section=self.key,
                 )
             except ApplicationError as error:
                 form.add_error(self.upload.file_field, str(error))
@@ -496,29 +504,52 @@ class Step:
     done: bool
     current: bool
     problem_count: int
+    # While the application is returned for revision: the society's reason for a section it
+    # reopened, and whether this section stays closed.
+    reason: str = ""
+    locked: bool = False
 
     @property
     def css(self) -> str:
         state = "done" if self.done else "todo"
+        if self.locked:
+            state = f"{state} locked"
+        elif self.reason:
+            state = f"{state} reopened"
         return f"{state} current" if self.current else state
 
 
-def section_steps(*, problems: list[Problem], current: str = "") -> list[Step]:
+def section_steps(
+    *,
+    problems: list[Problem],
+    current: str = "",
+    application: Application | None = None,
+    reasons: dict[str, str] | None = None,
+) -> list[Step]:
+    """The sections with their progress; for a returned application, which are open and why."""
     counts: dict[str, int] = {}
     for problem in problems:
         counts[problem.section] = counts.get(problem.section, 0) + 1
+    returned = application is not None and application.state == ApplicationState.RETURNED
     return [
         Step(
-            section=s, done=s.key not in counts, current=s.key == current, problem_count=counts.get(s.key, 0)
+            section=s,
+            done=s.key not in counts,
+            current=s.key == current,
+            problem_count=counts.get(s.key, 0),
+            reason=(reasons or {}).get(s.key, "") if returned else "",
+            locked=returned and application is not None and not section_open(application, s.key),
         )
         for s in SECTIONS
     ]
 
 
 def _next_url(application: Application, key: str) -> str:
+    """The next section the applicant can change (every one in a draft), else the review page."""
     index = SECTION_KEYS.index(key)
-    if index + 1 < len(SECTION_KEYS):
-        return reverse("applications:section", args=[application.uid, SECTION_KEYS[index + 1]])
+    for following in SECTION_KEYS[index + 1 :]:
+        if section_open(application, following):
+            return reverse("applications:section", args=[application.uid, following])
     return reverse("applications:review", args=[application.uid])
 
 
@@ -549,6 +580,11 @@ def section_edit(request: HttpRequest, uid: UUID, section: str) -> HttpResponse:
     application = _application_for_editing(request, uid)
     if isinstance(application, HttpResponse):
         return application
+    if not section_open(application, section):
+        # Returned for revision, but not this section: it is shown as submitted, and a POST
+        # (an old tab, a crafted request) is refused without touching anything.
+        return _section_locked(request, application, section, refused=request.method == "POST")
+    reasons = revision_reasons(application=application)
     page = page_class(request=request, application=application, today=timezone.localdate())
     failed = False
     if request.method == "POST":
@@ -572,7 +608,7 @@ def section_edit(request: HttpRequest, uid: UUID, section: str) -> HttpResponse:
     own_problems = [p for p in problems if p.section == section]
     checking = request.GET.get("check") == "1"
     section_level = page.show_problems(own_problems) if checking and not failed else []
-    steps = section_steps(problems=problems, current=section)
+    steps = section_steps(problems=problems, current=section, application=application, reasons=reasons)
     done = sum(1 for step in steps if step.done)
     index = SECTION_KEYS.index(section)
     return render(
@@ -581,6 +617,7 @@ def section_edit(request: HttpRequest, uid: UUID, section: str) -> HttpResponse:
         {
             "application": application,
             "section": SECTION_BY_KEY[section],
+            "revision_reason": reasons.get(section, ""),
             "page": page,
             "steps": steps,
             "done": done,
@@ -594,4 +631,43 @@ def section_edit(request: HttpRequest, uid: UUID, section: str) -> HttpResponse:
             "is_last": index == len(SECTIONS) - 1,
             **page.context(),
         },
+    )
+
+
+def _section_locked(
+    request: HttpRequest, application: Application, section: str, *, refused: bool
+) -> HttpResponse:
+    """A section the applicant may read but not change now, with the sections they may change."""
+    reasons = revision_reasons(application=application)
+    problems = application_problems(application=application)
+    steps = section_steps(problems=problems, current=section, application=application, reasons=reasons)
+    done = sum(1 for step in steps if step.done)
+    index = SECTION_KEYS.index(section)
+    shown = next(
+        s
+        for s in file_sections(application_snapshot_data(application=application))
+        if s.section.key == section
+    )
+    return render(
+        request,
+        "applications/section_locked.html",
+        {
+            "application": application,
+            "section": SECTION_BY_KEY[section],
+            "shown": shown,
+            "refused": refused,
+            "open_sections": [
+                SECTION_BY_KEY[key]
+                for key in SECTION_KEYS
+                if key in reasons or section_open(application, key)
+            ],
+            "steps": steps,
+            "done": done,
+            "percent": round(100 * done / len(steps)),
+            "previous": SECTIONS[index - 1] if index > 0 else None,
+            "next_url": _next_url(application, section),
+            "next_is_review": _next_url(application, section)
+            == reverse("applications:review", args=[application.uid]),
+        },
+        status=403 if refused else 200,
     )
