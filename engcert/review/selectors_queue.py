@@ -1,0 +1,236 @@
+"""The staff work queue of a batch: which submitted files are at which stage, filtered and sorted.
+
+Everything here is a read. The page costs a constant number of queries whatever the number
+of rows: the counts per stage are one GROUP BY over the filtered files (which also gives the
+number of rows, so no separate COUNT), the page of rows is one query with its relations
+joined in.
+
+Drafts are not in the queue: a file is the society's to see from its submission on, so a
+draft withdrawn before it was ever submitted never appears either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from engcert.applications.enums import ApplicationState, AssessmentPath
+from engcert.applications.models import Application
+from engcert.audit.models import AuditEvent
+from engcert.batches.models import Batch
+from engcert.privacy.crypto import blind_index
+from engcert.privacy.identity_documents import normalise_document_number
+
+S = ApplicationState
+
+
+class QueueStage(models.TextChoices):
+    """The stages staff work in; each groups the states a file has while at that stage."""
+
+    ALL = "all", _("All")
+    REVIEW = "review", _("Initial review")
+    RETURNED = "returned", _("With the applicant")
+    INTERVIEW = "interview", _("Interview")
+    COMMITTEE = "committee", _("Committee")
+    NOTICE = "notice", _("Public notice")
+    ALLIANCE = "alliance", _("Alliance")
+    CERTIFIED = "certified", _("Certified")
+    CLOSED = "closed", _("Closed")
+
+
+STAGE_STATES: dict[QueueStage, frozenset[ApplicationState]] = {
+    QueueStage.REVIEW: frozenset({S.SUBMITTED, S.RESUBMITTED}),
+    QueueStage.RETURNED: frozenset({S.RETURNED}),
+    QueueStage.INTERVIEW: frozenset({S.REVIEW_PASSED, S.INTERVIEW_SCHEDULED}),
+    QueueStage.COMMITTEE: frozenset({S.INTERVIEWED, S.DELIBERATION}),
+    QueueStage.NOTICE: frozenset({S.APPROVED, S.PUBLIC_NOTICE, S.OBJECTION, S.NOTICE_PASSED}),
+    QueueStage.ALLIANCE: frozenset({S.WITH_ALLIANCE, S.REGISTERED}),
+    QueueStage.CERTIFIED: frozenset({S.CERTIFICATE_ISSUED}),
+    QueueStage.CLOSED: frozenset({S.REJECTED, S.NOT_APPROVED, S.WITHDRAWN}),
+}
+STAGE_STATES[QueueStage.ALL] = frozenset().union(*STAGE_STATES.values())
+
+
+class QueueFlag(models.TextChoices):
+    ELIGIBILITY = "eligibility", _("Eligibility concerns at submission")
+    SIMPLIFIED = "simplified", _("Simplified assessment requested")
+    RESUBMITTED = "resubmitted", _("Resubmitted after a return")
+
+
+# Sort keys people may ask for, and the columns they order by (a trailing tie-breaker keeps
+# pages stable). Anything else falls back to the default: oldest submission first.
+SORTS: dict[str, tuple[str, ...]] = {
+    "submitted": ("submitted_at", "pk"),
+    "changed": ("state_changed_at", "pk"),
+    "number": ("number",),
+    "name": ("full_name", "number"),
+    "grade": ("grade__position", "number"),
+    "unit": ("unit__name", "number"),
+}
+DEFAULT_SORT = "submitted"
+PER_PAGE = 50
+
+
+def sort_order(sort: str) -> tuple[str, list[str]]:
+    """The whitelisted sort (as given, e.g. "-name") and its ORDER BY columns."""
+    key = sort.removeprefix("-")
+    if key not in SORTS:
+        sort, key = DEFAULT_SORT, DEFAULT_SORT
+    descending = sort.startswith("-")
+    columns = [f"-{c}" if descending else c for c in SORTS[key]]
+    return sort, columns
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    stage: QueueStage = QueueStage.ALL
+    grade_id: int | None = None
+    discipline_ids: frozenset[int] = frozenset()  # a field and the fields under it
+    unit_id: int | None = None
+    path: str = ""
+    flags: frozenset[str] = frozenset()
+    search: str = ""
+    sort: str = DEFAULT_SORT
+
+
+def queue_received(*, batch: Batch) -> QuerySet[Application]:
+    """Every file of the batch the society has received (submitted at least once)."""
+    return Application.objects.filter(batch=batch, submitted_at__isnull=False)
+
+
+def _was_resubmitted() -> Exists:
+    return Exists(
+        AuditEvent.objects.filter(
+            application=OuterRef("pk"), action="application.transition", to_state=S.RESUBMITTED
+        )
+    )
+
+
+def search_condition(text: str) -> Q | None:
+    """Name (contains), application number (exact or prefix) or identity-document number.
+
+    The document number is matched through its blind index, never by decrypting rows.
+    """
+    text = " ".join(text.split())
+    if not text:
+        return None
+    condition = Q(full_name__icontains=text) | Q(full_name_en__icontains=text)
+    compact = text.replace(" ", "").upper()
+    condition |= Q(number__startswith=compact)
+    document = normalise_document_number("", text)
+    if len(document) >= 5:
+        condition |= Q(id_number_index=blind_index(document))
+    return condition
+
+
+def queue_filter(queryset: QuerySet[Application], filters: QueueFilters) -> QuerySet[Application]:
+    """Every filter but the stage (the stage tabs count what the other filters leave)."""
+    if filters.grade_id is not None:
+        queryset = queryset.filter(grade_id=filters.grade_id)
+    if filters.discipline_ids:
+        queryset = queryset.filter(discipline_id__in=sorted(filters.discipline_ids))
+    if filters.unit_id is not None:
+        queryset = queryset.filter(unit_id=filters.unit_id)
+    if filters.path in AssessmentPath.values:
+        queryset = queryset.filter(assessment_path=filters.path)
+    if QueueFlag.ELIGIBILITY in filters.flags:
+        queryset = queryset.exclude(eligibility_unmet=[])
+    if QueueFlag.SIMPLIFIED in filters.flags:
+        queryset = queryset.filter(simplified_requested=True)
+    if QueueFlag.RESUBMITTED in filters.flags:
+        queryset = queryset.filter(_was_resubmitted())
+    condition = search_condition(filters.search)
+    if condition is not None:
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+def queue_in_stage(queryset: QuerySet[Application], stage: QueueStage) -> QuerySet[Application]:
+    if stage == QueueStage.ALL:
+        return queryset
+    return queryset.filter(state__in=sorted(STAGE_STATES[stage]))
+
+
+@dataclass(frozen=True)
+class StageCount:
+    stage: QueueStage
+    count: int
+    states: list[tuple[ApplicationState, int]] = field(default_factory=list)
+
+
+def queue_stage_counts(queryset: QuerySet[Application]) -> list[StageCount]:
+    """Files per stage (and per state within it) in one GROUP BY query."""
+    per_state: Mapping[str, int] = dict(
+        queryset.order_by().values_list("state").annotate(n=Count("pk")).values_list("state", "n")
+    )
+    counts = []
+    for stage in QueueStage:
+        states = [(s, per_state.get(s.value, 0)) for s in S if s in STAGE_STATES[stage]]
+        counts.append(StageCount(stage, sum(n for _s, n in states), [(s, n) for s, n in states if n]))
+    return counts
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[Application]
+    number: int
+    pages: int
+    total: int
+    per_page: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+    @property
+    def first_index(self) -> int:
+        return (self.number - 1) * self.per_page + 1 if self.total else 0
+
+    @property
+    def last_index(self) -> int:
+        return min(self.number * self.per_page, self.total)
+
+
+def page_number(raw: Any, *, pages: int) -> int:
+    try:
+        number = int(raw)
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), max(pages, 1))
+
+
+def queue_rows(queryset: QuerySet[Application], *, sort: str) -> QuerySet[Application]:
+    """The rows as the page shows them: relations joined, the resubmission flag computed."""
+    _sort, columns = sort_order(sort)
+    return (
+        queryset.select_related("grade", "discipline", "discipline__parent", "unit")
+        # Never read (so never decrypted) for a list: the document number stays in the file.
+        .defer("id_number", "eligibility_explanation", "address")
+        .annotate(was_resubmitted=_was_resubmitted())
+        .order_by(*columns)
+    )
+
+
+def queue_page(
+    queryset: QuerySet[Application], *, total: int, sort: str, page: Any, per_page: int = PER_PAGE
+) -> QueuePage:
+    """One page of rows; `total` comes from the stage counts, so no COUNT query is made."""
+    pages = max(1, -(-total // per_page))
+    number = page_number(page, pages=pages)
+    start = (number - 1) * per_page
+    rows = list(queue_rows(queryset, sort=sort)[start : start + per_page]) if total else []
+    return QueuePage(rows=rows, number=number, pages=pages, total=total, per_page=per_page)
+
+
+def discipline_with_children(disciplines: Iterable[Any], chosen: int) -> frozenset[int]:
+    """A field of the scope and every field under it (the scope has two levels)."""
+    return frozenset(d.pk for d in disciplines if chosen in (d.pk, d.parent_id))

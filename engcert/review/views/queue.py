@@ -1,0 +1,274 @@
+"""The staff work queue of a batch: counts per stage, filters, search, sort, pages, bulk actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from engcert.accounts.models import User
+from engcert.applications.domain.transition import TransitionError, application_transition
+from engcert.applications.enums import ApplicationState
+from engcert.applications.models import Application
+from engcert.applications.rules import is_society_staff
+from engcert.audit.domain import audit_event_append
+from engcert.batches.models import Batch
+from engcert.batches.views.staff import get_society_for_staff
+from engcert.organisations.enums import OrganisationKind
+from engcert.organisations.models import Discipline, Organisation
+from engcert.review.domain import ReviewError, initial_review_pass
+from engcert.review.exports_queue import queue_workbook
+from engcert.review.forms_queue import SORT_LABELS, BulkAction, QueueFilterForm
+from engcert.review.selectors_queue import (
+    STAGE_STATES,
+    QueueFilters,
+    QueueStage,
+    queue_filter,
+    queue_in_stage,
+    queue_page,
+    queue_received,
+    queue_rows,
+    queue_stage_counts,
+    sort_order,
+)
+
+S = ApplicationState
+PASSABLE = STAGE_STATES[QueueStage.REVIEW]
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class _Context:
+    society: Organisation
+    batch: Batch
+    form: QueueFilterForm
+    filters: QueueFilters
+
+
+def _load(request: HttpRequest, society: str, pk: int, query: QueryDict) -> _Context:
+    """The society (404 unless staff there), the batch, and the filters read from `query`."""
+    org = get_society_for_staff(user=_user(request), code=society)
+    batch = get_object_or_404(Batch, pk=pk, society=org)
+    form = QueueFilterForm(
+        query,
+        grades=list(batch.grades.all()),
+        disciplines=list(Discipline.objects.filter(society=org).order_by("position", "code")),
+        units=list(
+            Organisation.objects.filter(kind=OrganisationKind.UNIT, society=org).order_by("name", "pk")
+        ),
+    )
+    return _Context(org, batch, form, form.filters())
+
+
+def _review_link(society: Organisation) -> Callable[[UUID], str]:
+    """Each row links to the staff review page; until that page exists, to the file itself."""
+    try:
+        reverse("review:application", args=[society.code, UUID(int=0)])
+    except NoReverseMatch:
+        return lambda uid: reverse("applications:detail", args=[uid])
+    return lambda uid: reverse("review:application", args=[society.code, uid])
+
+
+def _query_without(query: QueryDict, *names: str, **values: str) -> str:
+    """The current filters as a query string, some parameters dropped or replaced."""
+    params = [(k, v) for k, vs in query.lists() if k not in names and k not in values for v in vs]
+    params += [(k, v) for k, v in values.items() if v]
+    return urlencode(params)
+
+
+@login_required
+def queue(request: HttpRequest, society: str, pk: int) -> HttpResponse:
+    ctx = _load(request, society, pk, request.GET)
+    filtered = queue_filter(queue_received(batch=ctx.batch), ctx.filters)
+    counts = queue_stage_counts(filtered)
+    total = next(c.count for c in counts if c.stage == ctx.filters.stage)
+    page = queue_page(
+        queue_in_stage(filtered, ctx.filters.stage),
+        total=total,
+        sort=ctx.filters.sort,
+        page=request.GET.get("page"),
+    )
+    link = _review_link(ctx.society)
+    sort, _columns = sort_order(ctx.filters.sort)
+    query = request.GET.copy()
+    f = ctx.filters
+    more_count = sum(
+        (f.grade_id is not None, bool(f.discipline_ids), f.unit_id is not None, bool(f.path), len(f.flags))
+    )
+    return render(
+        request,
+        "review/queue.html",
+        {
+            "society": ctx.society,
+            "batch": ctx.batch,
+            "form": ctx.form,
+            "filters": ctx.filters,
+            "counts": counts,
+            "page": page,
+            "rows": [(row, link(row.uid)) for row in page.rows],
+            "tabs": [
+                {
+                    "stage": c.stage,
+                    "count": c.count,
+                    "states": c.states,
+                    "query": _query_without(query, "page", stage=c.stage.value),
+                    "current": c.stage == ctx.filters.stage,
+                }
+                for c in counts
+            ],
+            "columns": {
+                key: {
+                    "label": label,
+                    # A click sorts by the column; a second click turns the order round.
+                    "query": _query_without(query, "page", sort=f"-{key}" if sort == key else key),
+                    "order": "ascending" if sort == key else "descending" if sort == f"-{key}" else "",
+                }
+                for key, label in SORT_LABELS.items()
+            },
+            "page_query": _query_without(query, "page"),
+            "filter_query": query.urlencode(),
+            "can_pass": any(row.state in PASSABLE for row in page.rows),
+            "can_send": any(row.state == S.INTERVIEWED for row in page.rows),
+            # The extra filters fold away on a phone; open when one of them is in use.
+            "more_open": bool(more_count),
+            "more_count": more_count,
+            "filtering": any(
+                (
+                    ctx.filters.grade_id,
+                    ctx.filters.discipline_ids,
+                    ctx.filters.unit_id,
+                    ctx.filters.path,
+                    ctx.filters.flags,
+                    ctx.filters.search,
+                )
+            ),
+        },
+    )
+
+
+@dataclass(frozen=True)
+class RowOutcome:
+    number: str
+    name: str
+    done: bool
+    message: str
+    link: str = ""
+
+
+@login_required
+@require_POST
+def queue_bulk(request: HttpRequest, society: str, pk: int) -> HttpResponse:
+    form = BulkAction(request.POST)
+    valid = form.is_valid()
+    # The filters the page had, to go back to them (and for "export all filtered").
+    query = QueryDict(request.POST.get("filters", "")[:2000])
+    ctx = _load(request, society, pk, query)
+    back = reverse("queue:queue", args=[ctx.society.code, ctx.batch.pk])
+    back += f"?{query.urlencode()}" if query else ""
+    if not valid:
+        for error in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in error))
+        return redirect(back)
+
+    action = form.cleaned_data["action"]
+    received = queue_received(batch=ctx.batch)
+    if action == BulkAction.EXPORT_ALL:
+        chosen = queue_in_stage(queue_filter(received, ctx.filters), ctx.filters.stage)
+        return _export(request, ctx, queue_rows(chosen, sort=ctx.filters.sort), scope="filtered")
+
+    picks = form.picks()
+    uids = [uid for _raw, uid, _state in picks if uid is not None]
+    found = {a.uid: a for a in received.filter(uid__in=uids).select_related("batch")}
+    if action == BulkAction.EXPORT:
+        chosen = queue_rows(received.filter(uid__in=list(found)), sort=ctx.filters.sort)
+        return _export(request, ctx, chosen, scope="selected")
+
+    link = _review_link(ctx.society)
+    outcomes: list[RowOutcome] = []
+    for raw, uid, seen in picks:
+        application = found.get(uid) if uid is not None else None
+        if application is None or seen is None:
+            outcomes.append(RowOutcome(raw[:40], "", False, _("Not an application of this batch.")))
+            continue
+        outcomes.append(_decide(_user(request), action, application, seen, link(application.uid)))
+    done = sum(1 for o in outcomes if o.done)
+    return render(
+        request,
+        "review/queue_bulk_result.html",
+        {
+            "society": ctx.society,
+            "batch": ctx.batch,
+            "action": action,
+            "action_label": dict(form.fields["action"].choices)[action],  # type: ignore[attr-defined]
+            "outcomes": outcomes,
+            "done": done,
+            "not_done": len(outcomes) - done,
+            "back": back,
+        },
+    )
+
+
+def _decide(user: User, action: str, application: Application, seen: S, link: str) -> RowOutcome:
+    """One row of a bulk decision: permission checked again for this file, then the domain call."""
+
+    def outcome(done: bool, message: str) -> RowOutcome:
+        return RowOutcome(application.number or "", application.full_name, done, message, link)
+
+    if not is_society_staff(user, application):
+        return outcome(False, _("You are not allowed to make this change."))
+    if action == BulkAction.INITIAL_REVIEW:
+        if seen not in PASSABLE:
+            return outcome(
+                False,
+                _("Not waiting for initial review (it is “%(state)s”).") % {"state": seen.label},
+            )
+        try:
+            initial_review_pass(application=application, by=user, expected_state=seen)
+        except ReviewError as error:
+            return outcome(False, str(error))
+        return outcome(True, _("Initial review passed."))
+    if seen != S.INTERVIEWED:
+        return outcome(
+            False,
+            _("Only interviewed applications go to the committee (it is “%(state)s”).")
+            % {"state": seen.label},
+        )
+    try:
+        result = application_transition(
+            application=application, to_state=S.DELIBERATION, by=user, expected_state=seen
+        )
+    except TransitionError as error:
+        return outcome(False, str(error))
+    if not result.changed:
+        return outcome(False, _("Already with the committee."))
+    return outcome(True, _("Sent to the committee."))
+
+
+def _export(request: HttpRequest, ctx: _Context, rows: QuerySet[Application], *, scope: str) -> HttpResponse:
+    content, count = queue_workbook(rows=rows)
+    audit_event_append(
+        actor=_user(request),
+        action="queue.export",
+        subject=ctx.batch,
+        data={"rows": count, "scope": scope, "filters": request.POST.get("filters", "")[:500]},
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{ctx.batch.code}-{stamp}.xlsx"'
+    return response
