@@ -66,7 +66,7 @@ def test_the_list_shows_interview_room_declaration_sheet_and_panel_status(world,
     html = world.client_for(world.examiner).get("/examiner/").content.decode()
     assert timezone.localtime(setup.interview.starts_at).strftime("%Y-%m-%d %H:%M") in html
     assert "第一会议室" in html
-    assert '<span class="status status-seat-assigned">Assigned, declaration pending</span>' in html
+    assert '<span class="status status-seat-assigned">Not declared yet</span>' in html
     assert '<span class="status status-sheet-not_started">Not started</span>' in html
     assert '<span class="status status-panel-declarations">Waiting for declarations</span>' in html
     assert '<span class="flag">chair</span>' in html

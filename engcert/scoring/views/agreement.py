@@ -88,5 +88,13 @@ def agreement_page(
             )
             return redirect(done_url)
     context.update(overview)
-    context.update({"form": form, "application": application, "done_url": done_url})
+    context.update(
+        {
+            "form": form,
+            # Each area's fields beside what the members gave it, so nobody scrolls to compare.
+            "rows": list(zip(form.area_rows(), overview["comparison"].areas, strict=True)),
+            "application": application,
+            "done_url": done_url,
+        }
+    )
     return render(request, "scoring/agreement.html", context)

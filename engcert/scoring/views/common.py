@@ -68,6 +68,7 @@ def candidate_header(seat: PanelSeat, *, tab: str) -> dict[str, Any]:
     sheet = seat_sheet(seat)
     return {
         "seat": seat,
+        "own_seat_id": seat.pk,
         "application": application,
         "policy": policy,
         "interview": interview,

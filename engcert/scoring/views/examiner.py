@@ -93,8 +93,8 @@ def score_sheet(request: HttpRequest, seat: PanelSeat) -> HttpResponse:
             form.add_problems(incomplete.problems)
             messages.error(
                 request,
-                _("Your draft is saved, but it cannot be submitted yet: %(problem)s")
-                % {"problem": str(incomplete)},
+                _("Your draft is saved. To submit it, complete the %(count)d item(s) marked below.")
+                % {"count": len(incomplete.problems)},
             )
         except ScoringError as error:
             messages.error(request, str(error))
