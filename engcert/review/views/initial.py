@@ -94,6 +94,8 @@ def _render(
 ) -> HttpResponse:
     review = initial_review_current(application=application)
     signature = PledgeSignature.objects.filter(application=application).select_related("pledge").first()
+    # The file below reads the same signature.
+    Application.pledge_signature.related.set_cached_value(application, signature)  # type: ignore[attr-defined]
     lines = checklist_lines(review=review, application=application, signature=signature)
     endorsement = application.batch.requires_unit_endorsement
     state = {"expected_state": application.state}
