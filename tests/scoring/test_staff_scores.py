@@ -145,3 +145,8 @@ def test_the_scores_page_costs_the_same_queries_for_two_or_three_members(world, 
         html = client.get(_scores(world, setup)).content.decode()
     assert "第三考官" in html
     assert len(two.captured_queries) == len(three.captured_queries)
+
+
+def test_staff_reach_the_panels_from_their_batch_list(world, setup):
+    html = world.client_for(world.staff).get(f"/staff/{world.society.code}/batches/").content.decode()
+    assert f'href="/staff/{world.society.code}/scores/"' in html
