@@ -92,6 +92,8 @@ def test_only_the_societys_staff_open_the_scores_pages(world, setup, persona):
     client = world.client_for(getattr(world, persona))
     assert client.get(_scores(world, setup)).status_code == 404
     assert client.get(f"/staff/{world.society.code}/scores/").status_code == 404
+    assert client.get(f"{_scores(world, setup)}agreement/").status_code == 404
+    assert client.post(f"{_scores(world, setup)}agreement/", {"summary": "x"}).status_code == 404
 
 
 def test_staff_of_another_society_get_404_even_under_their_own_society(world, setup, other_society_staff):
