@@ -36,3 +36,19 @@ class ConflictReason(models.TextChoices):
     PAST_EMPLOYER = "past_employer", _("Employer in the candidate's work history")
     DECLARED_RELATION = "declared_relation", _("Declared relation")
     DECLARED_FOR_FILE = "declared_for_file", _("Conflict declared for this file")
+
+
+class ScheduleRunStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Solving")
+    PROPOSED = "proposed", _("Proposal ready")
+    INFEASIBLE = "infeasible", _("No schedule possible")
+    FAILED = "failed", _("Failed")
+    CONFIRMING = "confirming", _("Saving the schedule")
+    CONFIRMED = "confirmed", _("Confirmed")
+
+
+# Runs whose page keeps refreshing itself.
+SCHEDULE_RUN_BUSY = frozenset(
+    {ScheduleRunStatus.QUEUED, ScheduleRunStatus.RUNNING, ScheduleRunStatus.CONFIRMING}
+)

@@ -10,7 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from engcert.applications.models import Application
-from engcert.examiners.enums import InterviewMode, InterviewStatus, SeatStatus
+from engcert.batches.models import Batch
+from engcert.examiners.enums import InterviewMode, InterviewStatus, ScheduleRunStatus, SeatStatus
 from engcert.frameworks.models import Grade
 from engcert.organisations.enums import OrganisationKind
 from engcert.organisations.models import Discipline, Organisation
@@ -261,6 +262,46 @@ class PanelSeat(models.Model):
         return f"{self.panel} · {self.examiner}"
 
 
+class ScheduleRun(models.Model):
+    """One automatic scheduling of a batch's candidates: what staff asked, what the solver proposed.
+
+    The proposal is kept here, not in anyone's session, so it can be confirmed later from any
+    app server; confirming twice schedules nobody twice.
+    """
+
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="schedule_runs")
+    status = models.CharField(
+        _("status"), max_length=20, choices=ScheduleRunStatus.choices, default=ScheduleRunStatus.QUEUED
+    )
+    # What staff asked for: days, weekdays, rooms, the candidates (empty: every one waiting).
+    params = models.JSONField(_("request"), default=dict)
+    progress = models.JSONField(_("progress"), default=dict, blank=True)
+    solver_status = models.CharField(_("solver status"), max_length=20, blank=True)
+    seconds = models.FloatField(_("solving time (s)"), null=True, blank=True)
+    proposal = models.JSONField(_("proposal"), default=list, blank=True)
+    findings = models.JSONField(_("why no schedule"), default=list, blank=True)
+    stats = models.JSONField(_("statistics"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    confirm_report = models.JSONField(_("confirmation report"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    finished_at = models.DateTimeField(_("solved"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("scheduling run")
+        verbose_name_plural = _("scheduling runs")
+
+    def __str__(self) -> str:
+        return f"{self.batch} {self.created_at:%Y-%m-%d %H:%M}"
+
+
 class Interview(models.Model):
     """One scheduled interview; a moved interview is cancelled and a new one made, so history stays."""
 
@@ -277,6 +318,15 @@ class Interview(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     notified_at = models.DateTimeField(_("candidate notified"), null=True, blank=True)
+    schedule_run = models.ForeignKey(
+        ScheduleRun,
+        verbose_name=_("scheduling run"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interviews",
+        help_text=_("Empty when staff scheduled the interview by hand."),
+    )
 
     class Meta:
         ordering = ["starts_at"]
