@@ -17,7 +17,12 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from engcert.applications.domain.snapshot import ROW_SECTIONS
+from engcert.applications.domain.snapshot import (
+    APPLICATION_FIELDS,
+    COMPETENCY_FIELDS,
+    PLEDGE_FIELDS,
+    ROW_SECTIONS,
+)
 from engcert.applications.models import Application, CompetencyStatement, PledgeSignature, PledgeText
 from engcert.applications.sections import SECTION_BY_KEY, SECTIONS, Section
 from engcert.organisations.models import in_reader_language
@@ -145,7 +150,7 @@ def _shown_row(section: str, row: dict[str, Any], *, skip_title: bool) -> ShownR
     skip = set(_title_fields(section)) if skip_title else set()
     values = [
         _shown(section, name, value, in_row=True)
-        for name, value in row.get("values", {}).items()
+        for name, value in _ordered(section, row.get("values", {}), in_row=True)
         if name not in skip
     ]
     return ShownRow(
@@ -154,6 +159,24 @@ def _shown_row(section: str, row: dict[str, Any], *, skip_title: bool) -> ShownR
         values=values,
         file_uid=str(row.get("key", "")) if section == "attachments" else "",
     )
+
+
+def _field_order(section: str, *, in_row: bool) -> tuple[str, ...]:
+    if in_row:
+        if section in ROW_SECTIONS:
+            return ROW_SECTIONS[section].fields
+        return COMPETENCY_FIELDS if section == "competency" else ()
+    if section == "pledge":
+        return PLEDGE_FIELDS
+    return APPLICATION_FIELDS.get(section, ())
+
+
+def _ordered(section: str, values: dict[str, Any], *, in_row: bool) -> list[tuple[str, Any]]:
+    """The stored values in the form's order: a database may hand back a JSON object's keys in
+    an order of its own (PostgreSQL's jsonb does)."""
+    order = _field_order(section, in_row=in_row)
+    known = [(name, values[name]) for name in order if name in values]
+    return known + [(name, value) for name, value in values.items() if name not in order]
 
 
 def _section_data(data: dict[str, Any], key: str) -> dict[str, Any]:
@@ -174,7 +197,7 @@ def file_sections(data: dict[str, Any]) -> list[ShownSection]:
                 section=section,
                 values=[
                     _shown(section.key, name, value, in_row=False)
-                    for name, value in stored.get("fields", {}).items()
+                    for name, value in _ordered(section.key, stored.get("fields", {}), in_row=False)
                 ],
                 rows=[_shown_row(section.key, row, skip_title=True) for row in stored.get("rows", [])],
                 has_rows=section.key in ROW_SECTIONS or section.key == "competency",
@@ -237,7 +260,7 @@ def _same(old: Any, new: Any) -> bool:
 
 
 def _changes(section: str, old: dict[str, Any], new: dict[str, Any], *, in_row: bool) -> list[Change]:
-    names = list(new) + [name for name in old if name not in new]
+    names = [name for name, _value in _ordered(section, {**old, **new}, in_row=in_row)]
     return [
         Change(
             label=_label(section, name, in_row=in_row),
