@@ -231,6 +231,7 @@ def test_a_ticked_section_without_its_reason_is_shown_back_with_the_error_beside
 
     assert response.status_code == 400
     html = response.content.decode()
+    assert "Nothing was done: please correct what is marked below and send again." in html
     assert (
         '<ul class="errorlist" id="id_reason_work_error"><li>Say what the applicant should change here.</li></ul>'
         in html

@@ -133,6 +133,8 @@ def _render(
             "simplified": simplified_assessment_applies(application),
             "titles_checkable": application.state in TITLE_CHECK_STATES,
             "title_checks": _title_checks(application, title_forms),
+            # A form sent back with errors: said at the top, as the form may be far down the page.
+            "failed": status == 400,
         },
         status=status,
     )
