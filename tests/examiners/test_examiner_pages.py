@@ -335,3 +335,14 @@ def test_a_file_of_another_candidate_cannot_be_fetched_through_this_seat(world, 
     foreign = candidate_scheduled(world, index=5).attachments.first()
     response = world.client_for(world.examiner).get(f"/examiner/{setup.application.uid}/files/{foreign.uid}/")
     assert response.status_code == 404
+
+
+def test_the_declaration_page_names_what_the_conflict_checks_found(world, setup):
+    examiner = setup.chair.examiner
+    examiner.employer = setup.application.employer
+    examiner.save(update_fields=["employer"])
+    html = world.client_for(world.examiner).get(f"/examiner/{setup.application.uid}/").content.decode()
+    assert "The platform's conflict checks found:" in html
+    assert f"The examiner and the candidate both work for {setup.application.employer}." in html
+    other = world.client_for(setup.user(1)).get(f"/examiner/{setup.application.uid}/").content.decode()
+    assert "conflict checks found" not in other

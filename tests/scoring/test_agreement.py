@@ -105,7 +105,7 @@ def test_the_chair_records_the_agreement_once_every_sheet_is_in(
     assert "当前状态为：面试已完成，等待审议。" in mail.outbox[0].body  # the applicant reads Chinese
     # The chair's page now shows what was agreed, and the form is gone.
     shown = client.get(f"/examiner/{application.uid}/score/").content.decode()
-    assert "The panel&#x27;s agreed assessment" in shown
+    assert "<h2>The panel's agreed assessment</h2>" in shown
     assert "Meets the qualification criteria" in shown
     assert client.get(_chair_url(setup))["Location"] == f"/examiner/{application.uid}/score/"
 

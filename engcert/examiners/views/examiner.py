@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -17,6 +18,7 @@ from engcert.accounts.second_factor import account_facts_for_request
 from engcert.applications.enums import AttachmentKind
 from engcert.applications.models import Attachment, WorkEntry
 from engcert.applications.selectors import application_get_full
+from engcert.examiners.domain.conflicts import conflicts_for
 from engcert.examiners.enums import SeatStatus
 from engcert.examiners.models import PanelSeat
 from engcert.organisations.enums import Role
@@ -67,10 +69,14 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
     return render(request, "examiners/examiner_candidates.html", {"rows": rows})
 
 
-def _employers(seat: PanelSeat) -> list[str]:
-    """The employers of the candidate's work history, oldest first, each once."""
+def _declaration_facts(seat: PanelSeat) -> dict[str, Any]:
+    """The employers of the candidate's work history (oldest first, each once) and what the
+    platform's own conflict checks find between this examiner and this candidate."""
     rows = WorkEntry.objects.filter(application_id=seat.panel.application_id).order_by("start_date", "pk")
-    return list(dict.fromkeys(rows.values_list("employer", flat=True)))
+    return {
+        "employers": list(dict.fromkeys(rows.values_list("employer", flat=True))),
+        "found": conflicts_for(examiner=seat.examiner, application=seat.panel.application),
+    }
 
 
 @examiner_page
@@ -79,7 +85,7 @@ def candidate(request: HttpRequest, seat: PanelSeat) -> HttpResponse:
     if seat.status == SeatStatus.ASSIGNED:
         application = seat.panel.application
         context = candidate_header(seat, tab="file")
-        context.update({"form": DeclarationForm(), "employers": _employers(seat)})
+        context.update({"form": DeclarationForm(), **_declaration_facts(seat)})
         return render(request, "examiners/examiner_declaration.html", context)
     application = application_get_full(pk=seat.panel.application_id)
     seat.panel.application = application
@@ -127,7 +133,7 @@ def declare(request: HttpRequest, seat: PanelSeat) -> HttpResponse:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("examiner:candidate", uid=seat.panel.application.uid)
     context = candidate_header(seat, tab="file")
-    context.update({"form": form, "employers": _employers(seat)})
+    context.update({"form": form, **_declaration_facts(seat)})
     return render(request, "examiners/examiner_declaration.html", context, status=400)
 
 
