@@ -167,6 +167,16 @@ def test_search_by_part_of_the_name(world):
     assert _numbers(_get(world, q="建国")) == [wang.number]
 
 
+def test_search_by_the_name_in_english_or_pinyin_ignores_case(world):
+    wang = queue_file(world, name="王伟")
+    wang.full_name_en = "WANG Wei"
+    wang.save(update_fields=["full_name_en"])
+    queue_file(world, name="李娜")
+    assert _numbers(_get(world, q="wang wei")) == [wang.number]
+    assert _numbers(_get(world, q="  王 伟 ")) == []  # spaces inside a Chinese name are not in it
+    assert _numbers(_get(world, q=" 王伟 ")) == [wang.number]
+
+
 def test_search_by_the_exact_application_number_or_its_beginning(world):
     first = queue_file(world)
     second = queue_file(world)

@@ -59,13 +59,17 @@ def test_the_queue_costs_the_same_queries_for_one_three_or_thirty_rows(world, pa
     assert len(one) == len(three) == len(thirty)
 
 
-def test_the_rows_and_their_counts_are_two_queries(world):
-    """Session, user, roles, society and staff check, batch, the three option lists, the
-    counts per state (which also give the number of rows), and the page of rows."""
+def test_the_rows_and_their_counts_are_three_queries(world):
+    """Session, user, roles, society and staff check, batch, the three option lists; then the
+    counts per state (which also give the number of rows: no separate COUNT), the ids of the
+    page in order, and those rows with their relations."""
     _files(world, 0, 3)
     queries = _queries(world, {})
-    assert len(queries) == 11
+    assert len(queries) == 12
     on_applications = [q for q in queries if 'FROM "applications_application"' in q]
-    assert len(on_applications) == 2
-    assert sum("GROUP BY" in q for q in on_applications) == 1
-    assert not any("COUNT(*)" in q and "GROUP BY" not in q for q in on_applications)
+    assert len(on_applications) == 3
+    assert [("GROUP BY" in q, "LIMIT 50" in q) for q in on_applications] == [
+        (True, False),
+        (False, True),
+        (False, False),
+    ]
