@@ -87,6 +87,29 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--port", type=int, default=env_int("BENCH_PORT", 8400))
     p.add_argument("--database", default=os.environ.get("BENCH_DB_NAME", "engcert_bench"))
     p.add_argument("--no-results-md", action="store_true", help="do not rewrite bench/RESULTS.md")
+    # The work-queue scenario (bench/queue_run.py): its own database, seed and section of RESULTS.md.
+    p.add_argument(
+        "--scenario",
+        choices=["all", "rush", "queue"],
+        default=os.environ.get("BENCH_SCENARIO", "all"),
+        help="rush: the deadline rush and draft saves; queue: the staff work queue; all: both",
+    )
+    p.add_argument("--queue-applications", type=int, default=env_int("BENCH_QUEUE_APPLICATIONS", 50_000))
+    p.add_argument("--queue-users", type=int, default=env_int("BENCH_QUEUE_USERS", 20))
+    p.add_argument("--queue-seconds", type=int, default=env_int("BENCH_QUEUE_SECONDS", 90))
+    p.add_argument("--queue-solo-seconds", type=int, default=env_int("BENCH_QUEUE_SOLO_SECONDS", 30))
+    p.add_argument(
+        "--queue-wait",
+        default=os.environ.get("BENCH_QUEUE_WAIT", "1,3"),
+        help="seconds each staff user pauses between pages: min,max",
+    )
+    p.add_argument("--queue-database", default=os.environ.get("BENCH_QUEUE_DB_NAME", "engcert_bench_queue"))
+    p.add_argument(
+        "--queue-indexes",
+        choices=["recommended", "none"],
+        default=os.environ.get("BENCH_QUEUE_INDEXES", "recommended"),
+        help="create the indexes proposed for the queue when the schema lacks them",
+    )
     p.add_argument(
         "--render",
         metavar="JSON",
@@ -567,6 +590,19 @@ def print_summary(report: dict[str, Any]) -> None:
 
 def main() -> None:
     args = parse_args()
+    command = " ".join([".venv/bin/python bench/run.py", *sys.argv[1:]]) if sys.argv[1:] else "make bench"
+    import queue_run
+
+    if args.render and args.render.endswith("-queue.json"):
+        queue_run.render(args.render, args.no_results_md)
+        return
+    if args.scenario in ("all", "rush"):
+        rush_main(args)
+    if args.scenario in ("all", "queue") and not args.render:
+        queue_run.main(args, command)
+
+
+def rush_main(args: argparse.Namespace) -> None:
     if args.render:
         report = json.loads(Path(args.render).read_text(encoding="utf-8"))
         if not args.no_results_md:

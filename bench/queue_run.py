@@ -1,0 +1,293 @@
+"""The work-queue scenario of `make bench` (`bench/run.py --scenario queue`).
+
+Steps: a fresh database of its own (`--queue-database`), migrate, seed a batch of 50,000
+applications with their audit trails and 20 signed-in staff (bench/seed_queue.py); with
+`--queue-indexes recommended`, the indexes proposed for the queue (QUEUE_INDEXES below) are
+created if the schema does not have them yet; gunicorn as for the rush; the ceiling (GET
+/healthz); a one-user baseline without pauses (service times); then 20 staff users with
+pauses between pages (bench/locustfile_queue.py) for `--queue-seconds`. Results: a table on
+stdout, bench/out/<timestamp>-queue.json, and the queue section of bench/RESULTS.md (between
+its own markers; the other sections are left alone).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import tempfile
+import time
+import urllib.request
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from run import (
+    BENCH,
+    OUT,
+    PYTHON,
+    VENV_BIN,
+    Processes,
+    database_recreate,
+    load_sample,
+    locust,
+    log,
+    machine,
+    manage,
+    run,
+    server_env,
+    stats_table,
+    wait_healthy,
+)
+
+TARGET_P95_MS = 150
+BEGIN = "<!-- bench:queue:begin (written by bench/run.py --scenario queue) -->"
+END = "<!-- bench:queue:end -->"
+
+# Proposed for Application (a migration in the applications app): what the queue's counts and
+# sorts need. Partial on submitted_at, as the queue shows only files that were submitted.
+QUEUE_INDEXES = {
+    "application_queue_stage": "(batch_id, state) WHERE submitted_at IS NOT NULL",
+    "application_queue_submitted": "(batch_id, submitted_at, id) WHERE submitted_at IS NOT NULL",
+    "application_queue_changed": "(batch_id, state_changed_at, id) WHERE submitted_at IS NOT NULL",
+    "application_queue_name": "(batch_id, full_name, number) WHERE submitted_at IS NOT NULL",
+}
+
+
+def indexes_ensure(database: str) -> dict[str, str]:
+    """Create the proposed indexes the schema lacks; report what each one was."""
+    import psycopg
+
+    done: dict[str, str] = {}
+    dsn = f"host=127.0.0.1 port=5432 user=postgres dbname={database}"
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        for name, definition in QUEUE_INDEXES.items():
+            exists = conn.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [name]).fetchone()
+            if exists:
+                done[name] = "in the schema already"
+                continue
+            conn.execute(f"CREATE INDEX {name} ON applications_application {definition}")
+            done[name] = "created by the bench"
+        conn.execute("ANALYZE applications_application")
+    return done
+
+
+def verdicts(report: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    stats = report["queue"]["stats"]
+    agg = stats.get("Aggregated", {})
+    kinds = {name: row for name, row in stats.items() if name != "Aggregated"}
+    worst = max(kinds.items(), key=lambda item: item[1]["p95"], default=("-", {"p95": 0}))
+    return [
+        (
+            "no request errors",
+            f"{agg.get('failures', '?')} failed of {agg.get('count', '?')}",
+            agg.get("failures", 1) == 0 and agg.get("count", 0) > 0,
+        ),
+        (
+            f"p95 of all queue pages < {TARGET_P95_MS} ms",
+            f"p95 {agg.get('p95', 0):.0f} ms (p50 {agg.get('p50', 0):.0f}, p99 {agg.get('p99', 0):.0f})",
+            0 < agg.get("p95", 1e9) < TARGET_P95_MS,
+        ),
+        (
+            f"p95 of every kind of page < {TARGET_P95_MS} ms",
+            f"worst: {worst[0]} p95 {worst[1]['p95']:.0f} ms",
+            bool(kinds) and worst[1]["p95"] < TARGET_P95_MS,
+        ),
+    ]
+
+
+def markdown(report: dict[str, Any]) -> str:
+    m = report["machine"]
+    c = report["config"]
+    seed = report["seed"]
+    queue = report["queue"]
+    agg = queue["stats"].get("Aggregated", {})
+    lines = [
+        f"Run {report['started']} ({report['total_seconds']:.0f} s in all) with `{report['command']}`.",
+        "",
+        f"Machine: {m['nproc']} cores ({m['cpu']}), {m['ram']} RAM; PostgreSQL {m['postgresql']}; Python {m['python']}; "
+        f"Django {m['django']}, gunicorn {m['gunicorn']}, locust {m['locust']}, psycopg {m['psycopg']}. "
+        "Load generator, server and database share the machine.",
+        "",
+        f"Server: gunicorn {c['workers']} {c['worker_class']} workers, DEBUG off. Seeded in {seed['seconds']:.0f} s: "
+        f"one batch of {seed['applications']} submitted applications "
+        f"({', '.join(f'{k} {v}' for k, v in sorted(seed['by_state'].items()))}), "
+        f"{seed['audit_events']} audit events, {seed['staff']} staff with a second factor and a signed-in session. "
+        f"Indexes proposed for the queue: {', '.join(f'{k} ({v})' for k, v in report['indexes'].items()) or 'not created (--queue-indexes none)'}.",
+        "",
+        "| target | measured | met |",
+        "|---|---|:-:|",
+        *[f"| {name} | {value} | {'yes' if ok else '**no**'} |" for name, value, ok in verdicts(report)],
+        "",
+        f"Ceiling: {report['ceiling']['rps']:.0f} req/s (GET /healthz, {c['ceiling_users']} users, {c['ceiling_seconds']} s).",
+        f"Queue: {c['queue_users']} staff users, each pausing {queue['tally'].get('notes', {}).get('wait_seconds', '?')} s "
+        f"between pages, for {c['queue_seconds']} s: {agg.get('count', 0)} pages, {queue['rps']:.1f} req/s "
+        f"({queue['rps'] / max(1.0, report['ceiling']['rps']):.1%} of the ceiling). "
+        f"Baseline: one user without pauses for {c['queue_solo_seconds']} s, {report['solo']['rps']:.1f} req/s "
+        "(service times without queueing).",
+        "",
+        *stats_table("Ceiling", report["ceiling"]["stats"]),
+        "",
+        *stats_table("Baseline: one staff user, no pauses", report["solo"]["stats"]),
+        "",
+        *stats_table(f"Queue: {c['queue_users']} staff users", queue["stats"]),
+        "",
+        "Load average (1, 5, 15 min) and other busy processes on the machine during the run: "
+        + "; ".join(
+            f"{phase} {' '.join(sample['loadavg'])}"
+            + (f" ({', '.join(sample['busy_other_processes'])})" if sample["busy_other_processes"] else "")
+            for phase, sample in report["load"].items()
+        ),
+    ]
+    if queue["failures"]:
+        lines += ["", "Failures (first ones):", ""]
+        lines += [f"- {f['name']}: {f['error']} x{f['occurrences']}" for f in queue["failures"][:10]]
+    return "\n".join(lines) + "\n"
+
+
+def results_md_update(text: str) -> None:
+    path = BENCH / "RESULTS.md"
+    current = path.read_text(encoding="utf-8")
+    if BEGIN not in current:
+        current = current.rstrip("\n") + "\n\n## The staff work queue\n\n" + BEGIN + "\n" + END + "\n"
+    head, rest = current.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    path.write_text(f"{head}{BEGIN}\n{text}{END}{tail}", encoding="utf-8")
+
+
+def print_summary(report: dict[str, Any]) -> None:
+    print()
+    for name, value, ok in verdicts(report):
+        print(f"{name:<44} {value[:70]:<70} {'yes' if ok else 'NO'}")
+    for title, stats in (
+        ("ceiling", report["ceiling"]["stats"]),
+        ("baseline", report["solo"]["stats"]),
+        ("queue", report["queue"]["stats"]),
+    ):
+        print(
+            f"\n{title}: {'request':<34} {'count':>6} {'fail':>5} {'req/s':>7} {'p50':>6} {'p95':>6} {'p99':>6}"
+        )
+        for name, row in stats.items():
+            print(
+                f"{'':<10}{name[:34]:<34} {row['count']:>6.0f} {row['failures']:>5.0f} {row['rps']:>7.1f} {row['p50']:>6.0f} {row['p95']:>6.0f} {row['p99']:>6.0f}"
+            )
+
+
+def main(args: argparse.Namespace, command: str) -> dict[str, Any]:
+    started_at = datetime.now().astimezone()
+    t0 = time.monotonic()
+    OUT.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="engcert-bench-queue-"))
+    (work / "mail").mkdir()
+    args.database = args.queue_database
+    env = server_env(args, work)
+    report: dict[str, Any] = {
+        "started": started_at.isoformat(timespec="seconds"),
+        "command": command,
+        "config": {k: v for k, v in vars(args).items()},
+        "workdir": str(work),
+    }
+    log(f"queue: database {args.queue_database}: drop, create, migrate")
+    report["machine"] = machine(database_recreate(args.queue_database))
+    manage(env, "migrate", "-v0", timeout=300)
+    manage(env, "collectstatic", "--noinput", "-v0", timeout=300)
+    log(f"queue: seeding {args.queue_applications} applications and {args.queue_users} staff")
+    out = run(
+        [
+            PYTHON,
+            str(BENCH / "seed_queue.py"),
+            str(work),
+            "--applications",
+            str(args.queue_applications),
+            "--staff",
+            str(args.queue_users),
+        ],
+        env,
+        1800,
+        capture=True,
+    )
+    report["seed"] = json.loads(out.strip().splitlines()[-1])
+    log(f"queue: seeded in {report['seed']['seconds']} s")
+    report["indexes"] = indexes_ensure(args.queue_database) if args.queue_indexes == "recommended" else {}
+
+    procs = Processes()
+    try:
+        gunicorn = [
+            str(VENV_BIN / "gunicorn"),
+            "engcert.wsgi",
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--workers",
+            str(args.workers),
+            "--worker-class",
+            args.worker_class,
+            "--threads",
+            str(args.threads if args.worker_class == "gthread" else 1),
+            "--timeout",
+            "60",
+        ]
+        procs.start(gunicorn, env, work / "gunicorn.log")
+        wait_healthy(f"http://127.0.0.1:{args.port}/healthz")
+        for _ in range(200):
+            urllib.request.urlopen(f"http://127.0.0.1:{args.port}/healthz", timeout=5).read()
+        report["load"] = {"before": load_sample()}
+        log(f"queue: ceiling, {args.ceiling_users} users, {args.ceiling_seconds} s")
+        ceiling = locust(
+            args, work, "ceiling", args.ceiling_users, args.ceiling_users, args.ceiling_seconds, {}
+        )
+        ceiling["rps"] = ceiling["stats"].get("Aggregated", {}).get("count", 0) / max(1, args.ceiling_seconds)
+        report["ceiling"] = ceiling
+        people = {
+            "BENCH_PEOPLE": str(work / "staff.json"),
+            "BENCH_QUEUE_TARGETS": str(work / "targets.json"),
+        }
+        log(f"queue: baseline, one user without pauses, {args.queue_solo_seconds} s")
+        solo = locust(
+            args,
+            work,
+            "queue",
+            1,
+            1,
+            args.queue_solo_seconds,
+            {**people, "BENCH_QUEUE_WAIT": "0"},
+            label="queue-solo",
+        )
+        solo["rps"] = solo["stats"].get("Aggregated", {}).get("count", 0) / max(1, args.queue_solo_seconds)
+        report["solo"] = solo
+        report["load"]["after_solo"] = load_sample()
+        log(f"queue: {args.queue_users} staff users, {args.queue_seconds} s")
+        queue = locust(
+            args,
+            work,
+            "queue",
+            args.queue_users,
+            args.queue_users,
+            args.queue_seconds,
+            {**people, "BENCH_QUEUE_WAIT": args.queue_wait},
+        )
+        queue["rps"] = queue["stats"].get("Aggregated", {}).get("count", 0) / max(1, args.queue_seconds)
+        report["queue"] = queue
+        report["load"]["after_queue"] = load_sample()
+    finally:
+        procs.stop()
+    report["total_seconds"] = round(time.monotonic() - t0, 1)
+    stamp = started_at.strftime("%Y%m%dT%H%M%S")
+    (OUT / f"{stamp}-queue.json").write_text(
+        json.dumps(report, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
+    )
+    for name in ("gunicorn.log", "queue-locust.log"):
+        if (work / name).exists():
+            shutil.copy(work / name, OUT / f"{stamp}-queue-{name}")
+    if not args.no_results_md:
+        results_md_update(markdown(report))
+    print_summary(report)
+    print(f"\nwrote bench/out/{stamp}-queue.json" + ("" if args.no_results_md else " and bench/RESULTS.md"))
+    shutil.rmtree(work, ignore_errors=True)
+    return report
+
+
+def render(path: str, no_results_md: bool) -> None:
+    report = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not no_results_md:
+        results_md_update(markdown(report))
+    print_summary(report)
