@@ -9,7 +9,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from engcert.applications.enums import AssessmentPath
+from engcert.applications.domain.transition import application_transition
+from engcert.applications.enums import ApplicationState, AssessmentPath
 from engcert.audit.models import AuditEvent
 from engcert.examiners.enums import SeatStatus
 from engcert.examiners.models import EvaluationPolicy
@@ -307,3 +308,19 @@ def test_the_seat_status_gate(world, setup):
     assert setup.chair.status == SeatStatus.ASSIGNED
     response = world.client_for(world.examiner).get(_url(setup))
     assert (response.status_code, response["Location"]) == (302, f"/examiner/{setup.application.uid}/")
+
+
+def test_a_withdrawn_candidates_sheet_is_closed_to_changes(world, setup):
+    client = _declared_client(world, setup)
+    application_transition(
+        application=setup.application,
+        to_state=ApplicationState.WITHDRAWN,
+        by=setup.application.applicant,
+        reason="个人原因",
+    )
+    html = client.get(_url(setup)).content.decode()
+    assert "The candidate is no longer at the interview stage (status: Withdrawn)" in html
+    assert 'name="action"' not in html
+    response = client.post(_url(setup), _post_data(setup.application, action="save"), follow=True)
+    assert "the sheet can no longer be changed" in response.content.decode()
+    assert not ScoreSheet.objects.filter(seat=setup.chair).exists()

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from engcert.applications.enums import ApplicationState
 from engcert.applications.models import CompetencyStatement
 from engcert.examiners.enums import SeatStatus
 from engcert.examiners.models import PanelSeat
@@ -122,6 +123,7 @@ def score_sheet(request: HttpRequest, seat: PanelSeat) -> HttpResponse:
             "rows": [(row, statements.get(row.area.pk)) for row in form.area_rows()],
             "accepted": [area for area in application.framework_version.areas.all() if area not in areas],
             "titles": list(application.international_titles.all()),
+            "open_for_scoring": application.state == ApplicationState.INTERVIEW_SCHEDULED,
         }
     )
     return render(request, "scoring/sheet.html", context)
