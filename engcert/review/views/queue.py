@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -75,11 +75,7 @@ def _load(request: HttpRequest, society: str, pk: int, query: QueryDict) -> _Con
 
 
 def _review_link(society: Organisation) -> Callable[[UUID], str]:
-    """Each row links to the staff review page; until that page exists, to the file itself."""
-    try:
-        reverse("review:application", args=[society.code, UUID(int=0)])
-    except NoReverseMatch:
-        return lambda uid: reverse("applications:detail", args=[uid])
+    """Each row leads to the file's staff review page."""
     return lambda uid: reverse("review:application", args=[society.code, uid])
 
 
