@@ -20,6 +20,7 @@ urlpatterns = [
     path("examiner/", include("engcert.examiners.urls_examiner")),
     path("examiner/", include("engcert.scoring.urls")),
     path("applications/", include("engcert.applications.urls")),
+    path("interviews/", include("engcert.examiners.urls_applicant")),
     path("admin/", admin.site.urls),
 ]
 
