@@ -34,6 +34,7 @@ from engcert.review.selectors_queue import (
     STAGE_STATES,
     QueueFilters,
     QueueStage,
+    StageCount,
     queue_filter,
     queue_in_stage,
     queue_page,
@@ -86,22 +87,46 @@ def _query_without(query: QueryDict, *names: str, **values: str) -> str:
     return urlencode(params)
 
 
+def _tabs(counts: list[StageCount], query: QueryDict, current: QueueStage) -> list[dict[str, object]]:
+    """A link per stage with its count; the other filters stay, the page starts again."""
+    return [
+        {
+            "stage": c.stage,
+            "count": c.count,
+            "states": c.states,
+            "query": _query_without(query, "page", stage=c.stage.value),
+            "current": c.stage == current,
+        }
+        for c in counts
+    ]
+
+
+def _columns(query: QueryDict, sort: str) -> dict[str, dict[str, object]]:
+    """Sortable column headers: a click sorts by the column, a second click reverses it."""
+    return {
+        key: {
+            "label": label,
+            "query": _query_without(query, "page", sort=f"-{key}" if sort == key else key),
+            "order": "ascending" if sort == key else "descending" if sort == f"-{key}" else "",
+        }
+        for key, label in SORT_LABELS.items()
+    }
+
+
 @login_required
 def queue(request: HttpRequest, society: str, pk: int) -> HttpResponse:
     ctx = _load(request, society, pk, request.GET)
-    filtered = queue_filter(queue_received(batch=ctx.batch), ctx.filters)
+    f = ctx.filters
+    filtered = queue_filter(queue_received(batch=ctx.batch), f)
     counts = queue_stage_counts(filtered)
-    total = next(c.count for c in counts if c.stage == ctx.filters.stage)
+    total = next(c.count for c in counts if c.stage == f.stage)
     page = queue_page(
-        queue_in_stage(filtered, ctx.filters.stage),
-        total=total,
-        sort=ctx.filters.sort,
-        page=request.GET.get("page"),
+        queue_in_stage(filtered, f.stage), total=total, sort=f.sort, page=request.GET.get("page")
     )
     link = _review_link(ctx.society)
-    sort, _columns = sort_order(ctx.filters.sort)
+    sort, _columns_sql = sort_order(f.sort)
     query = request.GET.copy()
-    f = ctx.filters
+    # Filters beyond the search box fold away on a phone; they open when one is in use.
     more_count = sum(
         (f.grade_id is not None, bool(f.discipline_ids), f.unit_id is not None, bool(f.path), len(f.flags))
     )
@@ -112,46 +137,18 @@ def queue(request: HttpRequest, society: str, pk: int) -> HttpResponse:
             "society": ctx.society,
             "batch": ctx.batch,
             "form": ctx.form,
-            "filters": ctx.filters,
-            "counts": counts,
+            "filters": f,
             "page": page,
             "rows": [(row, link(row.uid)) for row in page.rows],
-            "tabs": [
-                {
-                    "stage": c.stage,
-                    "count": c.count,
-                    "states": c.states,
-                    "query": _query_without(query, "page", stage=c.stage.value),
-                    "current": c.stage == ctx.filters.stage,
-                }
-                for c in counts
-            ],
-            "columns": {
-                key: {
-                    "label": label,
-                    # A click sorts by the column; a second click turns the order round.
-                    "query": _query_without(query, "page", sort=f"-{key}" if sort == key else key),
-                    "order": "ascending" if sort == key else "descending" if sort == f"-{key}" else "",
-                }
-                for key, label in SORT_LABELS.items()
-            },
+            "tabs": _tabs(counts, query, f.stage),
+            "columns": _columns(query, sort),
             "page_query": _query_without(query, "page"),
             "filter_query": query.urlencode(),
             "can_pass": any(row.state in PASSABLE for row in page.rows),
             "can_send": any(row.state == S.INTERVIEWED for row in page.rows),
-            # The extra filters fold away on a phone; open when one of them is in use.
             "more_open": bool(more_count),
             "more_count": more_count,
-            "filtering": any(
-                (
-                    ctx.filters.grade_id,
-                    ctx.filters.discipline_ids,
-                    ctx.filters.unit_id,
-                    ctx.filters.path,
-                    ctx.filters.flags,
-                    ctx.filters.search,
-                )
-            ),
+            "filtering": bool(more_count or f.search),
         },
     )
 
