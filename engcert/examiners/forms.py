@@ -250,9 +250,14 @@ class RoomForm(forms.ModelForm[Room]):
 
 
 class ExaminerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    # Examiner id → a short note shown after the name (e.g. a conflict of interest).
+    notes: dict[int, str]
+
     def label_from_instance(self, obj: Any) -> str:
         fields = ", ".join(d.display_name for d in obj.disciplines.all())
-        return f"{obj.user} · {obj.employer} · {fields}"
+        note = getattr(self, "notes", {}).get(obj.pk)
+        label = f"{obj.user} · {obj.employer} · {fields}"
+        return f"{label} — {note}" if note else label
 
 
 def pool_for_seats(society: Organisation) -> QuerySet[Examiner]:

@@ -27,6 +27,9 @@ CHINESE_SUFFIXES = (
     "公司",
 )
 
+# What is left when a name is nothing but a legal form: never stripped down to.
+LEGAL_FORM_FRAGMENTS = frozenset({*CHINESE_SUFFIXES, "有限", "股份", "有限责任", "股份有限", "集团股份"})
+
 # English legal forms, as whole words at the end of the name (after punctuation became spaces).
 ENGLISH_SUFFIXES = frozenset(
     {
@@ -65,8 +68,9 @@ def employer_key(name: str) -> str:
     while stripped:
         stripped = False
         for suffix in CHINESE_SUFFIXES:
-            if key.endswith(suffix) and len(key) > len(suffix):
-                key = key[: -len(suffix)]
+            rest = key[: -len(suffix)]
+            if key.endswith(suffix) and rest and rest not in LEGAL_FORM_FRAGMENTS:
+                key = rest
                 stripped = True
                 break
     return key

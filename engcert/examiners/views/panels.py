@@ -165,7 +165,9 @@ def _panel_context(org: Organisation, batch: Batch, application: Application) ->
     current = next((i for i in interviews if i.status == InterviewStatus.SCHEDULED), None)
     open_ = application.state in PANEL_OPEN_STATES
     add_form = SeatAddForm(society=org)
-    add_form.fields["examiner"].queryset = pool  # type: ignore[attr-defined]
+    add_form.fields["examiner"].notes = {  # type: ignore[attr-defined]
+        examiner_id: _("conflict of interest") for (_a, examiner_id) in conflicts
+    }
     return {
         "society": org,
         "batch": batch,
