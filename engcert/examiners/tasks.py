@@ -54,6 +54,9 @@ def schedule_run_solve(*, run_id: int) -> None:
 def schedule_run_confirm_task(*, run_id: int, user_id: int) -> None:
     from engcert.accounts.models import User
     from engcert.examiners.domain.schedule_runs import schedule_run_confirm
+    from engcert.examiners.enums import ScheduleRunStatus
     from engcert.examiners.models import ScheduleRun
 
-    schedule_run_confirm(run=ScheduleRun.objects.get(pk=run_id), by=User.objects.get(pk=user_id))
+    run = ScheduleRun.objects.get(pk=run_id)
+    if run.status == ScheduleRunStatus.CONFIRMING:
+        schedule_run_confirm(run=run, by=User.objects.get(pk=user_id), claimed=True)

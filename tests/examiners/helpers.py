@@ -124,3 +124,23 @@ def unit_named(world: World, code: str, name: str) -> Organisation:
 
 def other_society(world: World) -> Organisation:
     return Organisation.objects.get(code="other", kind=OrganisationKind.SOCIETY)
+
+
+def at(day: date, hour: int, minute: int = 0):
+    """An aware moment on a day, Beijing time."""
+    from datetime import datetime, time
+
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def panel_ready(world: World, index: int = 1, *, day: date | None = None, **candidate):
+    """A candidate waiting for an interview, with a complete panel of two examiners free on the day."""
+    from engcert.examiners.domain.panels import panel_seat_add
+
+    day = day or monday_in(2)
+    application = candidate_passed(world, index, **candidate)
+    chair = examiner_add(world, f"chair{index}@example.com", f"主考{index}", fields=("01",), days=[day])
+    member = examiner_add(world, f"member{index}@example.com", f"考官{index}", fields=("07",), days=[day])
+    panel_seat_add(application=application, examiner=chair, by=world.staff, is_chair=True)
+    panel_seat_add(application=application, examiner=member, by=world.staff)
+    return application, chair, member, day

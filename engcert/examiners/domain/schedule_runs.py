@@ -193,8 +193,11 @@ def _qualifying(application: Application) -> frozenset[int]:
     return frozenset(d for d in (discipline.pk, discipline.parent_id) if d is not None)
 
 
-def schedule_run_create(*, batch: Batch, request: ScheduleRequest, by: User) -> ScheduleRun:
-    """Record the request and solve it: at once for a few candidates, in the background for more."""
+def schedule_run_create(
+    *, batch: Batch, request: ScheduleRequest, by: User, inline: bool | None = None
+) -> ScheduleRun:
+    """Record the request and solve it: at once for a few candidates, in the background for more
+    (``inline`` decides instead when given)."""
     if request.last_day < request.first_day:
         raise ScheduleError(_("The last day must not be before the first."))
     if request.first_day <= timezone.localdate():
@@ -206,7 +209,7 @@ def schedule_run_create(*, batch: Batch, request: ScheduleRequest, by: User) -> 
     count = len(waiting_candidates(batch=batch, application_ids=request.application_ids))
     run = ScheduleRun.objects.create(batch=batch, params=request.as_json(), created_by=by)
     audit_event_append(actor=by, action="schedule_run.create", subject=run, data=run.params)
-    if count <= INLINE_LIMIT:
+    if inline if inline is not None else count <= INLINE_LIMIT:
         return schedule_run_execute(run_id=run.pk)
     from engcert.examiners.tasks import schedule_run_solve
 
@@ -302,23 +305,31 @@ def _proposal(run: ScheduleRun, sessions: list[Any], problem: ScheduleProblem) -
     return out
 
 
-def schedule_run_start_confirm(*, run: ScheduleRun, by: User) -> ScheduleRun:
-    """Confirm at once for a few candidates, in the background for more."""
+def schedule_run_start_confirm(*, run: ScheduleRun, by: User, inline: bool | None = None) -> ScheduleRun:
+    """Confirm at once for a few candidates, in the background for more (or as ``inline`` says)."""
     count = sum(len(s["interviews"]) for s in run.proposal)
-    if count <= INLINE_LIMIT:
+    if inline if inline is not None else count <= INLINE_LIMIT:
         return schedule_run_confirm(run=run, by=by)
     from engcert.examiners.tasks import schedule_run_confirm_task
 
+    # Claimed here, so a second click (or a second server) queues nothing more.
+    if not _claim(run.pk, ScheduleRunStatus.PROPOSED, ScheduleRunStatus.CONFIRMING):
+        run.refresh_from_db()
+        return run
+    run.status = ScheduleRunStatus.CONFIRMING
     run_id, user_id = run.pk, by.pk
     transaction.on_commit(lambda: schedule_run_confirm_task.enqueue(run_id=run_id, user_id=user_id))
     return run
 
 
-def schedule_run_confirm(*, run: ScheduleRun, by: User) -> ScheduleRun:
-    """Create the proposal's panels and interviews, candidate by candidate; see the module's notes."""
+def schedule_run_confirm(*, run: ScheduleRun, by: User, claimed: bool = False) -> ScheduleRun:
+    """Create the proposal's panels and interviews, candidate by candidate; see the module's notes.
+
+    ``claimed``: the caller already moved the run to CONFIRMING (the background task does).
+    """
     if run.status == ScheduleRunStatus.CONFIRMED:
         return run
-    if not _claim(run.pk, ScheduleRunStatus.PROPOSED, ScheduleRunStatus.CONFIRMING):
+    if not claimed and not _claim(run.pk, ScheduleRunStatus.PROPOSED, ScheduleRunStatus.CONFIRMING):
         # Someone else is confirming it right now (or it holds no proposal): nothing to do twice.
         run.refresh_from_db()
         if run.status not in (ScheduleRunStatus.CONFIRMING, ScheduleRunStatus.CONFIRMED):
