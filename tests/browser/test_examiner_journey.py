@@ -4,10 +4,12 @@ first's sheet only after submitting), the chair records the agreed assessment; s
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 from engcert.accounts.models import User
@@ -28,6 +30,14 @@ SECOND_REASON = "现场答辩思路完整，能结合海外工程说明标准差
 def _totp_tolerates_a_period_boundary(settings: Any) -> None:
     settings.MFA_TOTP_TOLERANCE = 1
     settings.LANGUAGE_CODE = "zh-hans"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """allauth keeps used TOTP codes and rate limits in the cache; no journey inherits them."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 class Person:
@@ -64,6 +74,7 @@ class Person:
             page.fill("input[name=code]", totp_code(user))
             page.locator("main form button[type=submit]").first.click()
             page.wait_for_load_state()
+        assert "/accounts/" not in page.url, page.url  # signed in, not held at a login step
 
     def go(self, path: str) -> None:
         self.page.goto(self.base + path)
