@@ -340,16 +340,27 @@ def test_withdrawing_a_submitted_application_needs_a_reason(world, complete_draf
     )
 
 
-def test_withdrawing_is_refused_once_the_interview_is_scheduled(world, complete_draft):
+def test_withdrawing_is_allowed_until_the_interview_and_refused_after_it(world, complete_draft):
     application_submit(application=complete_draft, by=world.applicant)
     application_transition(application=complete_draft, to_state=S.REVIEW_PASSED, by=world.staff)
     application_transition(application=complete_draft, to_state=S.INTERVIEW_SCHEDULED, by=world.staff)
+    application_transition(application=complete_draft, to_state=S.INTERVIEWED, by=world.staff)
 
     with pytest.raises(ApplicationError) as error:
         application_withdraw(application=complete_draft, by=world.applicant, reason="临时有事。")
 
-    assert str(error.value) == "An application that is “Interview scheduled” cannot become “Withdrawn”."
-    assert Application.objects.get(pk=complete_draft.pk).state == S.INTERVIEW_SCHEDULED
+    assert str(error.value) == "An application that is “Interviewed” cannot become “Withdrawn”."
+    assert Application.objects.get(pk=complete_draft.pk).state == S.INTERVIEWED
+
+
+def test_withdrawing_with_an_interview_arranged_is_allowed_with_a_reason(world, complete_draft):
+    application_submit(application=complete_draft, by=world.applicant)
+    application_transition(application=complete_draft, to_state=S.REVIEW_PASSED, by=world.staff)
+    application_transition(application=complete_draft, to_state=S.INTERVIEW_SCHEDULED, by=world.staff)
+
+    application_withdraw(application=complete_draft, by=world.applicant, reason="临时有事。")
+
+    assert Application.objects.get(pk=complete_draft.pk).state == S.WITHDRAWN
 
 
 @pytest.mark.parametrize(
