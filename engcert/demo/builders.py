@@ -21,12 +21,14 @@ from engcert.applications.domain.application import (
     application_update,
     attachment_upload,
 )
-from engcert.applications.enums import AttachmentKind, Degree
+from engcert.applications.domain.sections import section_entries_save
+from engcert.applications.enums import AttachmentKind, Degree, InternationalTitleKind
 from engcert.applications.models import (
     Application,
     CompetencyStatement,
     CpdRecord,
     Education,
+    InternationalTitle,
     Project,
     WorkEntry,
 )
@@ -340,6 +342,44 @@ def application_complete_draft(
         ip_address="127.0.0.1",
     )
     return application
+
+
+def international_title_add(*, application: Application, by: User) -> InternationalTitle:
+    """An APEC Engineer registration with its evidence; the applicant asks for simplified assessment."""
+    evidence = attachment_upload(
+        application=application,
+        by=by,
+        uploaded=SimpleUploadedFile("APEC工程师证书.pdf", TINY_PDF, content_type="application/pdf"),
+        kind=AttachmentKind.INTERNATIONAL_TITLE,
+        section="international",
+    )
+    today = timezone.localdate()
+    title = InternationalTitle(
+        application=application,
+        kind=InternationalTitleKind.APEC,
+        number="APEC-CN-2021-0137",
+        issuer="中国科协APEC工程师监督委员会",
+        issued_on=today.replace(year=today.year - 3),
+        expires_on=today.replace(year=today.year + 2),
+        evidence=evidence,
+    )
+    section_entries_save(application=application, by=by, save=[title])
+    application_update(application=application, by=by, values={"simplified_requested": True})
+    return title
+
+
+def education_revise(*, application: Application, by: User) -> None:
+    """The applicant's answer to a return: a clearer scan of the degree certificate."""
+    certificate = attachment_upload(
+        application=application,
+        by=by,
+        uploaded=SimpleUploadedFile("学位证书（清晰扫描件）.pdf", TINY_PDF, content_type="application/pdf"),
+        kind=AttachmentKind.DEGREE_CERTIFICATE,
+        section="education",
+    )
+    education = application.education.get()
+    education.certificate = certificate
+    section_entries_save(application=application, by=by, save=[education])
 
 
 # Surnames and given names for demo people, with a rare character beyond the BMP in one of them.

@@ -23,6 +23,7 @@ def test_the_demo_has_every_stage_a_user_per_role_and_an_intact_audit_chain(db):
         S.DRAFT,
         S.SUBMITTED,
         S.RETURNED,
+        S.RESUBMITTED,
         S.REVIEW_PASSED,
         S.REJECTED,
         S.INTERVIEW_SCHEDULED,
@@ -38,6 +39,33 @@ def test_the_demo_has_every_stage_a_user_per_role_and_an_intact_audit_chain(db):
     assert "password for all: engcert-demo-2026" in out.getvalue()
     assert "staff@demo.engcert" in out.getvalue()
     assert audit_chain_verify().ok
+
+
+def test_the_demo_evaluation_went_through_review_panels_and_score_sheets(db):
+    from engcert.examiners.enums import SeatStatus
+    from engcert.examiners.models import Interview, PanelSeat
+    from engcert.review.models import RevisionRequest
+    from engcert.scoring.models import PanelAssessment, ScoreSheet
+
+    _ensure_migrated_data()
+    call_command("load_demo", stdout=StringIO())
+
+    simplified = Application.objects.get(applicant__email="simplified@demo.engcert")
+    assert (simplified.state, simplified.assessment_path) == (S.REVIEW_PASSED, "simplified")
+    assert (
+        RevisionRequest.objects.filter(application__applicant__email="resubmitted@demo.engcert").count() == 1
+    )
+    upcoming = Application.objects.get(applicant__email="interview@demo.engcert")
+    assert list(upcoming.panel.seats.values_list("examiner__user__email", "status")) == [
+        ("examiner@demo.engcert", SeatStatus.ASSIGNED),
+        ("examiner2@demo.engcert", SeatStatus.ASSIGNED),
+    ]
+    assert Interview.objects.get(application=upcoming).starts_at > upcoming.state_changed_at
+    interviewed = Application.objects.exclude(panel_assessment=None)
+    assert interviewed.count() == 5
+    assert ScoreSheet.objects.filter(submitted_at__isnull=False).count() == 10
+    assert PanelSeat.objects.filter(status=SeatStatus.CONFIRMED).count() == 10
+    assert PanelAssessment.objects.count() == 5
 
 
 def test_loading_the_demo_twice_adds_nothing(db):

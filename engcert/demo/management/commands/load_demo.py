@@ -2,54 +2,73 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from engcert.accounts.models import User
-from engcert.applications.domain.application import application_create, application_submit, application_update
+from engcert.applications.domain.application import (
+    application_create,
+    application_submit,
+    application_update,
+    application_withdraw,
+)
 from engcert.applications.domain.transition import application_transition
 from engcert.applications.enums import ApplicationState as S
 from engcert.applications.models import Application
 from engcert.batches.models import Batch
-from engcert.demo import builders
+from engcert.demo import builders, evaluation
 from engcert.organisations.enums import Role
+from engcert.review.domain import initial_review_reject, international_title_verify
 
 PASSWORD = "engcert-demo-2026"  # noqa: S105 -- printed for the demo on purpose
 
-# The road of a successful application, as (state, who moves it, reason) steps.
-ROAD: list[tuple[S, str, str]] = [
-    (S.REVIEW_PASSED, "staff", ""),
-    (S.INTERVIEW_SCHEDULED, "staff", ""),
-    (S.INTERVIEWED, "staff", ""),
-    (S.DELIBERATION, "staff", ""),
-    (S.APPROVED, "committee", ""),
-    (S.PUBLIC_NOTICE, "staff", ""),
-    (S.NOTICE_PASSED, "staff", ""),
-    (S.WITH_ALLIANCE, "staff", ""),
-    (S.REGISTERED, "alliance", ""),
+# Each demo applicant's application is walked along one of these paths after submission. The
+# evaluation steps go through the functions staff and examiners use; the later states (the
+# committee, the notice and the alliance) are plain transitions until their pages exist.
+RETURN_REASON = "请补充学位证书的清晰扫描件。"
+AFTER_INTERVIEW: list[tuple[S, str]] = [
+    (S.DELIBERATION, "staff"),
+    (S.APPROVED, "committee"),
+    (S.PUBLIC_NOTICE, "staff"),
+    (S.NOTICE_PASSED, "staff"),
+    (S.WITH_ALLIANCE, "staff"),
+    (S.REGISTERED, "alliance"),
 ]
 
 
-def _road_to(state: S) -> list[tuple[S, str, str]]:
-    return ROAD[: [step[0] for step in ROAD].index(state) + 1]
+def _then(state: S) -> list[str]:
+    return [f"to:{s.value}" for s, _ in AFTER_INTERVIEW[: [s for s, _ in AFTER_INTERVIEW].index(state) + 1]]
 
 
-# Each demo applicant's application is walked along one of these paths after submission.
-PATHS: list[tuple[str, list[tuple[S, str, str]]]] = [
+INTERVIEWED = ["pass", "interview_held", "scores"]
+PATHS: list[tuple[str, list[str]]] = [
     ("submitted", []),
-    ("returned", [(S.RETURNED, "staff", "请补充学位证书的清晰扫描件。")]),
-    ("review_passed", _road_to(S.REVIEW_PASSED)),
-    ("rejected", [(S.REJECTED, "staff", "工作年限不满足申请级别要求。")]),
-    ("interview", _road_to(S.INTERVIEW_SCHEDULED)),
-    ("interviewed", _road_to(S.INTERVIEWED)),
-    ("deliberation", _road_to(S.DELIBERATION)),
-    ("approved", _road_to(S.APPROVED)),
-    ("notice", _road_to(S.PUBLIC_NOTICE)),
-    ("registered", _road_to(S.REGISTERED)),
-    ("withdrawn", [(S.WITHDRAWN, "applicant", "因工作调动，本批次暂不申请。")]),
+    ("returned", ["return"]),
+    ("resubmitted", ["return", "revise"]),
+    ("review_passed", ["pass"]),
+    ("simplified", ["title", "verify", "pass"]),
+    ("rejected", ["reject"]),
+    ("interview", ["pass", "interview_upcoming"]),
+    ("interviewed", INTERVIEWED),
+    ("deliberation", INTERVIEWED + _then(S.DELIBERATION)),
+    ("approved", INTERVIEWED + _then(S.APPROVED)),
+    ("notice", INTERVIEWED + _then(S.PUBLIC_NOTICE)),
+    ("registered", INTERVIEWED + _then(S.REGISTERED)),
+    ("withdrawn", ["withdraw"]),
 ]
+# Panels by position in the pool: the demo examiner (0) chairs the upcoming interview and sits
+# on every other panel, so that signing in as the examiner shows each kind of work.
+UPCOMING_PANEL = [0, 1]
+HELD_PANEL = [1, 0]
+
+
+def _interview_time(*, days: int, hour: int) -> datetime:
+    day = timezone.localdate() + timedelta(days=days)
+    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
 
 
 class Command(BaseCommand):
@@ -153,6 +172,14 @@ class Command(BaseCommand):
             values={"full_name": "王伟", "gender": "M", "nationality": "中国", "phone": "13800000001"},
         )
 
+        pool = evaluation.pool_create(
+            society=society,
+            staff=people["staff"],
+            demo_examiner=people["examiner"],
+            password=PASSWORD,
+            first_day=timezone.now(),
+        )
+        held = 0
         for index, (label, steps) in enumerate(PATHS):
             unit = unit_a if index % 2 == 0 else unit_b
             person = builders.person_for(index + 1, employer=unit.name)
@@ -168,20 +195,73 @@ class Command(BaseCommand):
                 grade_code=["AE", "PE", "SPE"][index % 3],
                 years_of_practice=[3, 9, 12][index % 3],
             )
+            if "title" in steps:
+                builders.international_title_add(application=application, by=user)
             application_submit(application=application, by=user)
-            for state, actor, reason in steps:
-                by = user if actor == "applicant" else people["alliance" if actor == "alliance" else actor]
-                application_transition(application=application, to_state=state, by=by, reason=reason)
+            staff = people["staff"]
+            for step in steps:
+                if step == "title":
+                    continue  # taken before submission
+                if step == "return":
+                    evaluation.review_return(application=application, staff=staff, reason=RETURN_REASON)
+                elif step == "revise":
+                    builders.education_revise(application=application, by=user)
+                    application_submit(application=application, by=user)
+                elif step == "pass":
+                    evaluation.review_pass(application=application, staff=staff)
+                elif step == "verify":
+                    title = application.international_titles.get()
+                    international_title_verify(
+                        application=application,
+                        title=title,
+                        by=staff,
+                        verified=True,
+                        note="已核对证书与登记号。",
+                    )
+                elif step == "reject":
+                    initial_review_reject(
+                        application=application, by=staff, reason="工作年限不满足申请级别要求。"
+                    )
+                elif step == "interview_upcoming":
+                    evaluation.interview_arrange(
+                        application=application,
+                        staff=staff,
+                        pool=pool,
+                        seat_of=UPCOMING_PANEL,
+                        at=_interview_time(days=7, hour=9),
+                    )
+                elif step == "interview_held":
+                    held += 1
+                    interview = evaluation.interview_arrange(
+                        application=application,
+                        staff=staff,
+                        pool=pool,
+                        seat_of=HELD_PANEL,
+                        at=_interview_time(days=7, hour=9 + held),
+                    )
+                    evaluation.interview_backdate(interview=interview, days=20 - held)
+                elif step == "scores":
+                    evaluation.panel_scores_agree(application=application, pool=pool, seat_of=HELD_PANEL)
+                elif step == "withdraw":
+                    application_withdraw(
+                        application=application, by=user, reason="因工作调动，本批次暂不申请。"
+                    )
+                else:
+                    state = S(step.removeprefix("to:"))
+                    actor = dict(AFTER_INTERVIEW)[state]
+                    application_transition(application=application, to_state=state, by=people[actor])
 
     def _print_logins(self) -> None:
         rows = [
             ("applicant (申请人)", "applicant@demo.engcert"),
             ("applicant, submitted (已提交)", "submitted@demo.engcert"),
             ("applicant, returned (退回修改)", "returned@demo.engcert"),
+            ("applicant, interview arranged (已安排面试)", "interview@demo.engcert"),
             ("unit administrator A (申报单位联系人)", "unit-a@demo.engcert"),
             ("unit administrator B", "unit-b@demo.engcert"),
             ("society staff (学会工作人员) *", "staff@demo.engcert"),
-            ("examiner (考官) *", "examiner@demo.engcert"),
+            ("examiner, chairs a panel (考官) *", "examiner@demo.engcert"),
+            ("examiner, second panel member *", "examiner2@demo.engcert"),
             ("committee member (审议委员) *", "committee@demo.engcert"),
             ("alliance reviewer (联合体审核人员) *", "alliance@demo.engcert"),
             ("site administrator *", "admin@demo.engcert"),
