@@ -30,7 +30,7 @@ def _get(world, **params):
 
 def _numbers(response) -> list[str]:
     """Application numbers of the rows, in the order shown."""
-    return [row.number for row, _link in response.context["rows"]]
+    return [row.number for row in response.context["rows"]]
 
 
 def _tabs(response) -> dict[str, int]:
@@ -237,7 +237,7 @@ def test_sorting_by_whitelisted_columns_both_ways(world, sort, expected):
     queue_file(world, name="Li Na", submitted_minutes=1, changed_minutes=30)
     queue_file(world, name="Wang Wei", submitted_minutes=2, changed_minutes=10)
     queue_file(world, name="Chen Bo", submitted_minutes=3, changed_minutes=20)
-    assert [row.full_name for row, _link in _get(world, sort=sort).context["rows"]] == expected
+    assert [row.full_name for row in _get(world, sort=sort).context["rows"]] == expected
 
 
 def test_sorting_by_number_grade_and_unit(world):
@@ -251,6 +251,38 @@ def test_sorting_by_number_grade_and_unit(world):
         [(world.unit.name, b.number), (world.other_unit.name, a.number), (world.other_unit.name, c.number)]
     )
     assert _numbers(_get(world, sort="unit")) == [n for _u, n in by_unit]
+
+
+def test_each_row_shows_the_file_as_staff_need_it(world):
+    wind = Discipline.objects.get(society=world.society, code="06.4")
+    queue_file(
+        world,
+        name="王伟",
+        grade="SPE",
+        discipline=wind,
+        unit=world.other_unit,
+        unmet=["工作年限不足。"],
+        simplified=True,
+        path="simplified",
+        submitted_minutes=5,
+        changed_minutes=2 * 24 * 60 + 30,
+    )
+    [row] = _get(world).context["rows"]
+    assert (row.full_name, row.unit, row.grade, row.field, row.state_label) == (
+        "王伟",
+        "CPECC",
+        "Senior Professional Engineer",
+        "Power generation / Wind power",
+        "Submitted",
+    )
+    assert [text for text, _css, _title in row.flags] == ["eligibility", "simplified path"]
+    assert row.flags[0][2] == "工作年限不足。"
+    assert (row.submitted_day, row.submitted_time, row.changed_day, row.changed_time) == (
+        "2026-03-01",
+        "09:05",
+        "2026-03-03",
+        "09:30",
+    )
 
 
 def test_the_default_order_is_oldest_submission_first(world):

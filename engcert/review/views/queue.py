@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlencode
 from uuid import UUID
 
@@ -75,6 +76,77 @@ def _load(request: HttpRequest, society: str, pk: int, query: QueryDict) -> _Con
     return _Context(org, batch, form, form.filters())
 
 
+@dataclass(frozen=True)
+class QueueRow:
+    """One row as the page prints it, every text worked out once here rather than looked up
+    through the models for each cell of fifty rows."""
+
+    uid: UUID
+    pick: str  # the checkbox value: which file, in which state the page showed it
+    link: str
+    number: str
+    full_name: str
+    full_name_en: str
+    unit: str
+    grade: str
+    field: str
+    state: str
+    state_label: str
+    flags: list[tuple[str, str, str]]  # (text, css class, title)
+    submitted_day: str
+    submitted_time: str
+    changed_day: str
+    changed_time: str
+
+
+def _day_and_time(moment: datetime | None) -> tuple[str, str]:
+    if moment is None:
+        return "", ""
+    local = timezone.localtime(moment)
+    return local.strftime("%Y-%m-%d"), local.strftime("%H:%M")
+
+
+def _rows(rows: list[Application], link: Callable[[UUID], str]) -> list[QueueRow]:
+    states = {value: str(label) for value, label in ApplicationState.choices}
+    concern, path, requested, again = (
+        _("eligibility"),
+        _("simplified path"),
+        _("simplified requested"),
+        _("resubmitted"),
+    )
+    shown = []
+    for row in rows:
+        flags = []
+        if row.eligibility_unmet:
+            flags.append((concern, "flag", "; ".join(str(x) for x in row.eligibility_unmet)))
+        if row.simplified_requested:
+            flags.append((path if row.assessment_path == "simplified" else requested, "flag flag-info", ""))
+        if getattr(row, "was_resubmitted", False):
+            flags.append((again, "flag flag-info", ""))
+        submitted, changed = _day_and_time(row.submitted_at), _day_and_time(row.state_changed_at)
+        shown.append(
+            QueueRow(
+                uid=row.uid,
+                pick=f"{row.uid}:{row.state}",
+                link=link(row.uid),
+                number=row.number or "",
+                full_name=row.full_name,
+                full_name_en=row.full_name_en,
+                unit=row.unit.display_name if row.unit else "",
+                grade=row.grade.display_name if row.grade else "",
+                field=row.discipline.path_name if row.discipline else "",
+                state=row.state,
+                state_label=states.get(row.state, row.state),
+                flags=flags,
+                submitted_day=submitted[0],
+                submitted_time=submitted[1],
+                changed_day=changed[0],
+                changed_time=changed[1],
+            )
+        )
+    return shown
+
+
 def _review_link(society: Organisation) -> Callable[[UUID], str]:
     """Each row leads to the file's staff review page."""
     return lambda uid: reverse("review:application", args=[society.code, uid])
@@ -139,7 +211,7 @@ def queue(request: HttpRequest, society: str, pk: int) -> HttpResponse:
             "form": ctx.form,
             "filters": f,
             "page": page,
-            "rows": [(row, link(row.uid)) for row in page.rows],
+            "rows": _rows(page.rows, link),
             "tabs": _tabs(counts, query, f.stage),
             "columns": _columns(query, sort),
             "page_query": _query_without(query, "page"),
