@@ -55,7 +55,7 @@ def test_staff_seat_an_examiner_and_the_change_is_audited(world):
     assert (event.actor, event.application_id, event.data) == (
         world.staff,
         application.pk,
-        {"examiner": examiner.pk, "chair": True},
+        {"examiner": examiner.pk, "chair": True, "scheduler": False},
     )
 
 

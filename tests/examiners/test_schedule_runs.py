@@ -127,6 +127,7 @@ def test_the_solver_proposes_and_confirming_schedules_everyone_through_the_trans
         assert (interview.status, interview.schedule_run_id) == (InterviewStatus.SCHEDULED, run.pk)
         seats = PanelSeat.objects.filter(panel__application=application).order_by("-is_chair")
         assert [s.examiner_id for s in seats] == proposed_examiners(run, application)
+        assert {s.assigned_by for s in seats} == {None}  # chosen by the scheduler, confirmed by staff
         assert (
             AuditEvent.objects.filter(
                 action="application.transition", application=application, to_state="interview_scheduled"

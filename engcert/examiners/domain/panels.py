@@ -56,9 +56,18 @@ def _lock_panel(application: Application, by: User | None) -> Panel:
 
 
 def panel_seat_add(
-    *, application: Application, examiner: Examiner, by: User | None, is_chair: bool = False
+    *,
+    application: Application,
+    examiner: Examiner,
+    by: User | None,
+    is_chair: bool = False,
+    by_scheduler: bool = False,
 ) -> PanelSeat:
-    """Seat an examiner on the candidate's panel, after every check passes."""
+    """Seat an examiner on the candidate's panel, after every check passes.
+
+    ``by_scheduler``: the seat comes from a confirmed automatic schedule; ``by`` (who confirmed)
+    is the audit's actor and the seat records no person as having chosen the examiner.
+    """
     _assert_open(application)
     policy = evaluation_policy_get(society=application.batch.society)
     with transaction.atomic():
@@ -78,13 +87,15 @@ def panel_seat_add(
             raise PanelError(" ".join(problems))
         if is_chair:
             panel.seats.filter(is_chair=True).update(is_chair=False)
-        seat = PanelSeat.objects.create(panel=panel, examiner=examiner, is_chair=is_chair, assigned_by=by)
+        seat = PanelSeat.objects.create(
+            panel=panel, examiner=examiner, is_chair=is_chair, assigned_by=None if by_scheduler else by
+        )
         audit_event_append(
             actor=by,
             action="panel.seat_add",
             subject=seat,
             application=application,
-            data={"examiner": examiner.pk, "chair": is_chair},
+            data={"examiner": examiner.pk, "chair": is_chair, "scheduler": by_scheduler},
         )
     return seat
 

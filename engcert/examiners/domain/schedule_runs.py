@@ -419,7 +419,13 @@ def _confirm_one(
         )
         for position, examiner in enumerate(wanted):
             if examiner.pk not in present:
-                panel_seat_add(application=application, examiner=examiner, by=by, is_chair=position == 0)
+                panel_seat_add(
+                    application=application,
+                    examiner=examiner,
+                    by=by,
+                    is_chair=position == 0,
+                    by_scheduler=True,
+                )
         PanelSeat.objects.filter(panel__application=application, status__in=LIVE_SEAT_VALUES).update(
             is_chair=False
         )

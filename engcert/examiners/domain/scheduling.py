@@ -499,7 +499,8 @@ class _DaysModel:
         return var
 
     def balance(self) -> None:
-        """Minimise the heaviest load, then the gap to the lightest of those who could carry a fair share."""
+        """Minimise the heaviest load, then the gap to the lightest of those who could carry a fair
+        share; between plans as balanced, the one with fewer panel sittings (examiners travel less)."""
         loads = list(self.loads.values())
         if not loads:
             return
@@ -508,7 +509,10 @@ class _DaysModel:
         self.model.add_max_equality(heaviest, loads)
         able = [v for e, v in self.loads.items() if self.index.capacity[e] >= self.level] or loads
         self.model.add_min_equality(lightest, able)
-        self.model.minimize((self.horizon + 1) * heaviest + heaviest - lightest)
+        sittings = [var for key, var in self.keys.items() if key[0] == "o"]
+        gap_weight = len(sittings) + 1
+        load_weight = gap_weight * (self.horizon + 1)
+        self.model.minimize(load_weight * heaviest + gap_weight * (heaviest - lightest) + sum(sittings))
 
     def hint(self, values: dict[tuple[Any, ...], int]) -> None:
         self.model.clear_hints()  # type: ignore[no-untyped-call]
