@@ -96,6 +96,8 @@ class QueueFilterForm(forms.Form):
             data["sort"] = DEFAULT_SORT
         super().__init__(data)
         self.disciplines = list(disciplines)
+        self.grade_order = tuple(g.pk for g in grades)
+        self.unit_order = tuple(u.pk for u in sorted(units, key=lambda u: (u.display_name, u.pk)))
         self.fields["grade"].choices = [("", _("All grades")), *((g.pk, g.display_name) for g in grades)]  # type: ignore[attr-defined]
         self.fields["discipline"].choices = [  # type: ignore[attr-defined]
             ("", _("All fields")),
@@ -119,6 +121,8 @@ class QueueFilterForm(forms.Form):
             flags=frozenset(data.get("flag") or ()),
             search=data.get("q") or "",
             sort=data.get("sort") or DEFAULT_SORT,
+            unit_order=self.unit_order,
+            grade_order=self.grade_order,
         )
 
 

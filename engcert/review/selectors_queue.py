@@ -11,12 +11,13 @@ draft withdrawn before it was ever submitted never appears either.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.expressions import OrderBy
 from django.utils.translation import gettext_lazy as _
 
 from engcert.applications.enums import ApplicationState, AssessmentPath
@@ -62,28 +63,19 @@ class QueueFlag(models.TextChoices):
     RESUBMITTED = "resubmitted", _("Resubmitted after a return")
 
 
-# Sort keys people may ask for, and the columns they order by (a trailing tie-breaker keeps
-# pages stable). Anything else falls back to the default: oldest submission first.
+# Sort keys people may ask for, and the columns they order by (the id breaks ties, which keeps
+# pages stable and, within a batch, follows the application numbers). Anything else falls back
+# to the default: oldest submission first.
 SORTS: dict[str, tuple[str, ...]] = {
     "submitted": ("submitted_at", "pk"),
     "changed": ("state_changed_at", "pk"),
     "number": ("number",),
-    "name": ("full_name", "number"),
-    "grade": ("grade__position", "number"),
-    "unit": ("unit__name", "number"),
+    "name": ("full_name", "pk"),
+    "grade": ("grade__position", "pk"),
+    "unit": ("unit__name", "pk"),
 }
 DEFAULT_SORT = "submitted"
 PER_PAGE = 50
-
-
-def sort_order(sort: str) -> tuple[str, list[str]]:
-    """The whitelisted sort (as given, e.g. "-name") and its ORDER BY columns."""
-    key = sort.removeprefix("-")
-    if key not in SORTS:
-        sort, key = DEFAULT_SORT, DEFAULT_SORT
-    descending = sort.startswith("-")
-    columns = [f"-{c}" if descending else c for c in SORTS[key]]
-    return sort, columns
 
 
 @dataclass(frozen=True)
@@ -96,6 +88,32 @@ class QueueFilters:
     flags: frozenset[str] = frozenset()
     search: str = ""
     sort: str = DEFAULT_SORT
+    # Units and grades in the order the reader sees them listed (units by their name in the
+    # reader's language, grades by position): sorting by them needs no join then.
+    unit_order: tuple[int, ...] = ()
+    grade_order: tuple[int, ...] = ()
+
+
+def _rank(field: str, ids: Sequence[int]) -> Case:
+    return Case(
+        *(When(**{field: pk}, then=Value(rank)) for rank, pk in enumerate(ids)),
+        default=Value(len(ids)),
+        output_field=IntegerField(),
+    )
+
+
+def queue_order(filters: QueueFilters) -> tuple[str, list[str | OrderBy]]:
+    """The whitelisted sort (as asked, e.g. "-name") and its ORDER BY terms."""
+    sort = filters.sort
+    key = sort.removeprefix("-")
+    if key not in SORTS:
+        sort, key = DEFAULT_SORT, DEFAULT_SORT
+    descending = sort.startswith("-")
+    ranked = {"unit": ("unit_id", filters.unit_order), "grade": ("grade_id", filters.grade_order)}
+    if key in ranked and ranked[key][1]:
+        rank = _rank(*ranked[key])
+        return sort, [rank.desc() if descending else rank.asc(), "-pk" if descending else "pk"]
+    return sort, [f"-{c}" if descending else c for c in SORTS[key]]
 
 
 def queue_received(*, batch: Batch) -> QuerySet[Application]:
@@ -227,14 +245,19 @@ def _shown(queryset: QuerySet[Application]) -> QuerySet[Application]:
     )
 
 
-def queue_rows(queryset: QuerySet[Application], *, sort: str) -> QuerySet[Application]:
+def queue_rows(queryset: QuerySet[Application], *, filters: QueueFilters) -> QuerySet[Application]:
     """Every row in order, as shown (for an export: one pass over all of them)."""
-    _sort, columns = sort_order(sort)
-    return _shown(queryset).order_by(*columns)
+    _sort, order = queue_order(filters)
+    return _shown(queryset).order_by(*order)
 
 
 def queue_page(
-    queryset: QuerySet[Application], *, total: int, sort: str, page: Any, per_page: int = PER_PAGE
+    queryset: QuerySet[Application],
+    *,
+    total: int,
+    filters: QueueFilters,
+    page: Any,
+    per_page: int = PER_PAGE,
 ) -> QueuePage:
     """One page of rows; `total` comes from the stage counts, so no COUNT query is made.
 
@@ -248,8 +271,8 @@ def queue_page(
     if not total:
         return QueuePage(rows=[], number=1, pages=1, total=0, per_page=per_page)
     start = (number - 1) * per_page
-    _sort, columns = sort_order(sort)
-    ids = list(queryset.order_by(*columns).values_list("pk", flat=True)[start : start + per_page])
+    _sort, order = queue_order(filters)
+    ids = list(queryset.order_by(*order).values_list("pk", flat=True)[start : start + per_page])
     found = {row.pk: row for row in _shown(Application.objects.filter(pk__in=ids))}
     rows = [found[pk] for pk in ids if pk in found]
     return QueuePage(rows=rows, number=number, pages=pages, total=total, per_page=per_page)

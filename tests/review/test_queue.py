@@ -253,6 +253,24 @@ def test_sorting_by_number_grade_and_unit(world):
     assert _numbers(_get(world, sort="unit")) == [n for _u, n in by_unit]
 
 
+def test_sorting_by_unit_follows_the_unit_names_in_the_readers_language(world):
+    first_in_chinese = builders.unit_create(
+        society=world.society, code="u1", name="一单位", name_en="Zulu Works"
+    )
+    first_in_english = builders.unit_create(
+        society=world.society, code="u2", name="乙单位", name_en="Alpha Works"
+    )
+    zulu = queue_file(world, unit=first_in_chinese)
+    alpha = queue_file(world, unit=first_in_english)
+    assert _numbers(_get(world, sort="unit")) == [alpha.number, zulu.number]
+    client = world.client_for(world.staff)
+    client.cookies["django_language"] = "zh-hans"
+    response = client.get(_url(world, sort="unit"))
+    assert _numbers(response)[:2] == [zulu.number, alpha.number]
+    response = client.get(_url(world, sort="-unit"))
+    assert _numbers(response)[-2:] == [alpha.number, zulu.number]
+
+
 def test_each_row_shows_the_file_as_staff_need_it(world):
     wind = Discipline.objects.get(society=world.society, code="06.4")
     queue_file(

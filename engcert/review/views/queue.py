@@ -38,11 +38,11 @@ from engcert.review.selectors_queue import (
     StageCount,
     queue_filter,
     queue_in_stage,
+    queue_order,
     queue_page,
     queue_received,
     queue_rows,
     queue_stage_counts,
-    sort_order,
 )
 
 S = ApplicationState
@@ -192,11 +192,9 @@ def queue(request: HttpRequest, society: str, pk: int) -> HttpResponse:
     filtered = queue_filter(queue_received(batch=ctx.batch), f)
     counts = queue_stage_counts(filtered)
     total = next(c.count for c in counts if c.stage == f.stage)
-    page = queue_page(
-        queue_in_stage(filtered, f.stage), total=total, sort=f.sort, page=request.GET.get("page")
-    )
+    page = queue_page(queue_in_stage(filtered, f.stage), total=total, filters=f, page=request.GET.get("page"))
     link = _review_link(ctx.society)
-    sort, _columns_sql = sort_order(f.sort)
+    sort, _order = queue_order(f)
     query = request.GET.copy()
     # Filters beyond the search box fold away on a phone; they open when one is in use.
     more_count = sum(
@@ -253,13 +251,13 @@ def queue_bulk(request: HttpRequest, society: str, pk: int) -> HttpResponse:
     received = queue_received(batch=ctx.batch)
     if action == BulkAction.EXPORT_ALL:
         chosen = queue_in_stage(queue_filter(received, ctx.filters), ctx.filters.stage)
-        return _export(request, ctx, queue_rows(chosen, sort=ctx.filters.sort), scope="filtered")
+        return _export(request, ctx, queue_rows(chosen, filters=ctx.filters), scope="filtered")
 
     picks = form.picks()
     uids = [uid for _raw, uid, _state in picks if uid is not None]
     found = {a.uid: a for a in received.filter(uid__in=uids).select_related("batch")}
     if action == BulkAction.EXPORT:
-        chosen = queue_rows(received.filter(uid__in=list(found)), sort=ctx.filters.sort)
+        chosen = queue_rows(received.filter(uid__in=list(found)), filters=ctx.filters)
         return _export(request, ctx, chosen, scope="selected")
 
     link = _review_link(ctx.society)
