@@ -52,7 +52,7 @@ QUEUE_INDEXES = {
     "application_queue_stage": "(batch_id, state) WHERE submitted_at IS NOT NULL",
     "application_queue_submitted": "(batch_id, submitted_at, id) INCLUDE (state) WHERE submitted_at IS NOT NULL",
     "application_queue_changed": "(batch_id, state_changed_at, id) INCLUDE (state) WHERE submitted_at IS NOT NULL",
-    "application_queue_name": "(batch_id, full_name, number) INCLUDE (state) WHERE submitted_at IS NOT NULL",
+    "application_queue_name": "(batch_id, full_name, id) INCLUDE (state) WHERE submitted_at IS NOT NULL",
     "application_queue_number": "(batch_id, number) INCLUDE (state) WHERE submitted_at IS NOT NULL",
 }
 
