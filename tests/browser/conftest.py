@@ -1,4 +1,12 @@
-"""Browser tests: Playwright drives Debian's Chromium against a live server."""
+"""Browser tests: Playwright drives Debian's Chromium against a live server.
+
+One Playwright and one Chromium serve the whole run, whichever folder a browser test lives in
+(tests elsewhere import ``browser`` and ``page`` from here). They start when a test first asks
+for a browser and stop as soon as the next test to run does not: while Playwright's sync API is
+alive it marks an asyncio event loop as running on the main thread, so a second
+``sync_playwright()`` would refuse to start ("Sync API inside the asyncio loop") and every
+other test would run under a loop that is not its own.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +14,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,23 +32,72 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
+BROWSER_FIXTURES = frozenset({"browser", "page"})
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: install Debian's package chromium (make test does)")
-    from playwright.sync_api import sync_playwright
+class _SharedChromium:
+    """The run's one Playwright and Chromium, started on demand and stopped when no longer needed."""
 
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+    def __init__(self) -> None:
+        self._playwright: Any = None
+        self._browser: Any = None
+        self._cleanup_registered = False
+
+    def get(self, config: pytest.Config) -> Any:
+        if not self._cleanup_registered:
+            # Stopped at the latest when pytest ends (a run cut short by -x or Ctrl+C included).
+            config.add_cleanup(self.stop)
+            self._cleanup_registered = True
+        if self._browser is None:
+            if not Path(CHROMIUM).exists():
+                pytest.fail("Chromium is missing: install Debian's package chromium (make test does)")
+            from playwright.sync_api import sync_playwright
+
+            self._playwright = sync_playwright().start()
+            try:
+                self._browser = self._playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            except BaseException:
+                self.stop()
+                raise
+        return self._browser
+
+    def stop(self) -> None:
+        browser, playwright = self._browser, self._playwright
+        self._browser = self._playwright = None
+        try:
+            if browser is not None:
+                browser.close()
+        finally:
+            if playwright is not None:
+                playwright.stop()  # ends the event loop it ran on the main thread
+
+
+_CHROMIUM = _SharedChromium()
+
+
+def _next_item(item: pytest.Item) -> pytest.Item | None:
+    items = item.session.items
+    try:
+        position = items.index(item)
+    except ValueError:
+        return None
+    return items[position + 1] if position + 1 < len(items) else None
+
+
+def _needs_browser(item: pytest.Item | None) -> bool:
+    return item is not None and bool(BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())))
 
 
 @pytest.fixture
-def page(browser: object, live_server: object) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")  # type: ignore[attr-defined]
+def browser(request: pytest.FixtureRequest) -> Iterator[Any]:
+    yield _CHROMIUM.get(request.config)
+    if not _needs_browser(_next_item(request.node)):
+        _CHROMIUM.stop()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: object) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     context.set_default_timeout(15000)
     page = context.new_page()
     yield page
