@@ -291,8 +291,20 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=0, help="CP-SAT workers (0: one per core, at most 8)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--database", action="store_true", help="through the database and the Django wrapper")
+    parser.add_argument(
+        "--database-name", default="engcert_bench_schedule", help="scratch PostgreSQL database"
+    )
+    parser.add_argument(
+        "--confirm", action="store_true", help="with --database: also save the whole proposal"
+    )
     args = parser.parse_args()
 
+    if args.database:
+        from bench.scheduling_db import database_create
+
+        os.environ["ENGCERT_DB"] = "postgres"
+        os.environ["ENGCERT_DB_NAME"] = args.database_name
+        database_create(args.database_name)
     import django
 
     django.setup()
@@ -315,13 +327,17 @@ def main() -> None:
         "per_day": args.per_day,
         "machine": f"{os.cpu_count()} cores ({platform.processor() or platform.machine()}), Python {platform.python_version()}",
     }
+    extra: dict[str, Any] = {}
     if args.database:
+        from django.core.management import call_command
+
         from bench.scheduling_db import database_problem
 
+        call_command("migrate", verbosity=0)
         problem, build_seconds, extra = database_problem(
             people, panel_size=args.panel_size, per_day=args.per_day
         )
-        figures.update(extra)
+        figures["seed_seconds"] = extra["seed_seconds"]
     else:
         problem, build_seconds = pure_problem(people, panel_size=args.panel_size, per_day=args.per_day)
     figures["conflicting_pairs"] = len(problem.conflicts)
@@ -338,6 +354,10 @@ def main() -> None:
         figures["load_max"] = max(loads)
         figures["load_min"] = min(loads)
         figures["violations"] = schedule_violations(problem, result.sessions)
+        if args.database and args.confirm:
+            from bench.scheduling_db import database_confirm
+
+            figures.update(database_confirm(extra["_seeded"], extra["_request"], result, problem))
     else:
         figures["findings"] = [{"code": f.code, **f.params} for f in result.findings]
     print(json.dumps(figures, ensure_ascii=False, default=str))

@@ -53,6 +53,8 @@ logger = logging.getLogger(__name__)
 
 # Up to this many candidates, staff wait for the answer in the request; more go to the task worker.
 INLINE_LIMIT = 60
+# ... and wait this long at most.
+INLINE_SECONDS = 10
 DEFAULT_TIME_LIMIT = 25
 
 
@@ -210,7 +212,7 @@ def schedule_run_create(
     run = ScheduleRun.objects.create(batch=batch, params=request.as_json(), created_by=by)
     audit_event_append(actor=by, action="schedule_run.create", subject=run, data=run.params)
     if inline if inline is not None else count <= INLINE_LIMIT:
-        return schedule_run_execute(run_id=run.pk)
+        return schedule_run_execute(run_id=run.pk, time_limit=min(request.time_limit, INLINE_SECONDS))
     from engcert.examiners.tasks import schedule_run_solve
 
     run_id = run.pk
@@ -223,7 +225,8 @@ def _claim(run_id: int, expected: ScheduleRunStatus, then: ScheduleRunStatus) ->
     return bool(ScheduleRun.objects.filter(pk=run_id, status=expected).update(status=then))
 
 
-def schedule_run_execute(*, run_id: int) -> ScheduleRun:
+def schedule_run_execute(*, run_id: int, time_limit: int | None = None) -> ScheduleRun:
+    """Solve a queued run (once, however often it is called) and keep the proposal or the reasons."""
     if not _claim(run_id, ScheduleRunStatus.QUEUED, ScheduleRunStatus.RUNNING):
         return ScheduleRun.objects.get(pk=run_id)
     run = ScheduleRun.objects.select_related("batch__society").get(pk=run_id)
@@ -254,7 +257,7 @@ def schedule_run_execute(*, run_id: int) -> ScheduleRun:
                 }
             ]
         else:
-            result = schedule_solve(problem, time_limit=request.time_limit, progress=progress)
+            result = schedule_solve(problem, time_limit=time_limit or request.time_limit, progress=progress)
             run.solver_status = result.solver_status
             run.seconds = round(result.seconds, 2)
             run.findings = [{"code": f.code, "params": f.params} for f in result.findings]

@@ -781,7 +781,7 @@ def schedule_solve(
         # CP-SAT then looks for better-balanced loads while the time step 2 does not need lasts.
         days_model.hint(values or _greedy_values(index, days_model.options))
         days_model.balance()
-        reserve = 0.25 * len(problem.days) + 1.0
+        reserve = 0.4 * len(problem.days) + 1.0
         outcome = days_model.solve(max(1.0, min(left() - reserve, time_limit * 0.45)), workers)
         stats["steps"].append(
             {
@@ -806,9 +806,11 @@ def schedule_solve(
         todo = [t for t in problem.days if plan.candidates.get(t)]
         for number, t in enumerate(todo, start=1):
             report("sessions", number, len(todo))
-            share = min(3.0, max(0.3, left() / (len(todo) - number + 1) / 2))
-            seated, dropped, status_a = _seat_candidates(index, t, plan, share, workers)
-            seated, unseated, status_b = _seat_members(index, t, seated, plan, share, workers)
+            # A day's models are small: one worker each, and a second at most (the first good answer
+            # is nearly always the best; proving it can take long and changes nothing).
+            share = min(1.0, max(0.2, left() / (len(todo) - number + 1) / 2))
+            seated, dropped, status_a = _seat_candidates(index, t, plan, share, 1)
+            seated, unseated, status_b = _seat_members(index, t, seated, plan, share, 1)
             statuses += [status_a, status_b]
             sessions.extend(seated)
             lost.extend((c, t) for c in (*dropped, *unseated))
