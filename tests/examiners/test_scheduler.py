@@ -291,3 +291,33 @@ def test_a_scaled_down_bench_batch_is_scheduled_within_every_rule():
     result = schedule_solve(problem, time_limit=20, workers=2)
     assert result.feasible is True, result.findings
     check_every_rule(problem, result.sessions)
+
+
+def test_when_the_fields_need_more_rooms_than_there_are_the_candidates_left_out_are_named():
+    # Three fields, one room, one day: every panel's chair must examine its candidates' field.
+    problem = ScheduleProblem(
+        days=DAYS[:1],
+        candidates=(
+            candidate(1, POWER),
+            candidate(2, TRANSMISSION),
+            candidate(3, THERMAL, parent=GENERATION),
+        ),
+        examiners=(
+            examiner(1, {POWER}),
+            examiner(2, {TRANSMISSION}),
+            examiner(3, {THERMAL}),
+            examiner(4, {HYDRO}),
+        ),
+        rooms=(RoomSpec(1, "Room 1", frozenset(DAYS)),),
+        conflicts=frozenset(),
+        panel_size=2,
+        max_per_day=6,
+        day_minutes=480,
+        break_minutes=10,
+    )
+    result = schedule_solve(problem, time_limit=10, workers=2)
+    assert result.feasible is False
+    assert result.solver_status == "INFEASIBLE"
+    (finding,) = result.findings
+    assert (finding.code, finding.params["count"]) == ("unplaced", 2)
+    assert message(result)[0].startswith("No arrangement fits 2 candidates in together with the others: C0")

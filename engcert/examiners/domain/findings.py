@@ -107,10 +107,12 @@ def _field_capacity(p: dict[str, Any]) -> str:
 
 def _unplaced(p: dict[str, Any]) -> str:
     return ngettext(
-        "No arrangement fits %(count)d candidate in together with the others: %(names)s. Add days, "
-        "rooms or examiners, or schedule them separately.",
-        "No arrangement fits %(count)d candidates in together with the others: %(names)s. Add days, "
-        "rooms or examiners, or schedule them separately.",
+        "No arrangement fits %(count)d candidate in together with the others: %(names)s. A panel's "
+        "chair examines the field of each of its candidates, so candidates of different fields "
+        "often need separate rooms. Add days, rooms or examiners, or schedule them separately.",
+        "No arrangement fits %(count)d candidates in together with the others: %(names)s. A panel's "
+        "chair examines the field of each of its candidates, so candidates of different fields "
+        "often need separate rooms. Add days, rooms or examiners, or schedule them separately.",
         p["count"],
     ) % {"count": p["count"], "names": _names(p)}
 

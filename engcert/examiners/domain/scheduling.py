@@ -412,7 +412,9 @@ class _DaysModel:
     one by one; step 2 places them.
     """
 
-    def __init__(self, index: _Index, barred: set[tuple[int, date]]) -> None:
+    def __init__(self, index: _Index, barred: set[tuple[int, date]], *, optional: bool = False) -> None:
+        """``optional``: a candidate may stay unplaced (variable ``("u", id)``); used only to find
+        out whom no plan can hold, once the full model is proven infeasible."""
         p = index.p
         K, P = p.max_per_day, p.panel_size
         self.index = index
@@ -428,6 +430,8 @@ class _DaysModel:
             for t in self.options[c.id]:
                 choices.append(self._bool(("v", c.id, t)))
                 by_day[t].append(c)
+            if optional:
+                choices.append(self._bool(("u", c.id)))
             if choices:
                 model.add_exactly_one(choices)
         self.by_day = by_day
@@ -795,7 +799,7 @@ def schedule_solve(
         )
         if not isinstance(outcome, _DayPlan):
             if outcome == "INFEASIBLE":
-                return stop("INFEASIBLE", Finding("no_arrangement"))
+                return stop("INFEASIBLE", _who_cannot_be_placed(index, barred, max(1.0, left()), workers))
             return stop(outcome, Finding("timeout", {"seconds": round(time_limit)}))
         plan = outcome
         values = plan.values
@@ -848,6 +852,26 @@ def schedule_solve(
     return ScheduleResult(
         True, overall, sessions=planned, loads=loads, seconds=time.monotonic() - started, stats=stats
     )
+
+
+def _who_cannot_be_placed(
+    index: _Index, barred: set[tuple[int, date]], seconds: float, workers: int
+) -> Finding:
+    """Once no plan holds everyone, the largest plan that holds most: its left-overs are named."""
+    model = _DaysModel(index, barred, optional=True)
+    values = _greedy_values(index, model.options)
+    placed = {key[1] for key, value in values.items() if key[0] == "v" and value}
+    values.update({("u", c.id): int(c.id not in placed) for c in index.p.candidates})
+    model.hint(values)
+    model.model.minimize(sum(var for key, var in model.keys.items() if key[0] == "u"))
+    outcome = model.solve(min(seconds, 10.0), workers)
+    if isinstance(outcome, _DayPlan):
+        left_out = [
+            index.candidate[key[1]].label for key, value in outcome.values.items() if key[0] == "u" and value
+        ]
+        if left_out:
+            return Finding("unplaced", _names(left_out))
+    return Finding("no_arrangement")
 
 
 def _session(problem: ScheduleProblem, t: date, room_id: int, s: _Session) -> PlannedSession:
