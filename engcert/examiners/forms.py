@@ -179,7 +179,7 @@ class PolicyForm(forms.ModelForm[EvaluationPolicy]):
         label=_("Areas scored in the shortened assessment"),
         choices=[(n, str(n)) for n in range(1, 6)],
         coerce=int,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "weekday-choices"}),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "area-choices"}),
         help_text=EvaluationPolicy._meta.get_field("simplified_scored_areas").help_text,
     )
 
