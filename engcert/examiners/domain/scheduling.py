@@ -589,10 +589,18 @@ def _seat_candidates(
 
 
 def _seat_members(
-    index: _Index, t: date, sessions: list[_Session], plan: _DayPlan, seconds: float, workers: int
+    index: _Index,
+    t: date,
+    sessions: list[_Session],
+    plan: _DayPlan,
+    seconds: float,
+    workers: int,
+    elsewhere: dict[int, int] | None = None,
 ) -> tuple[list[_Session], list[CandidateSpec], str]:
     """Step 2b: the other panel members, free of conflicts with every candidate of their session,
-    each in one session at most, with loads as close to step 1's plan as the sizes allow."""
+    each in one session at most. ``elsewhere``: each examiner's load on the other days (as placed
+    so far, as planned for the days still to come); the heaviest total is kept as low as the
+    sessions' sizes allow, then loads as close to step 1's plan as they can be."""
     p = index.p
     K, P = p.max_per_day, p.panel_size
     chairs = {s.chair.id for s in sessions}
@@ -608,6 +616,11 @@ def _seat_members(
     for k, _s in enumerate(sessions):
         seats = [w[f.id, k] for f in pool if (f.id, k) in w]
         model.add(sum(seats) == (P - 1) * (1 - failed[k]))
+    elsewhere = elsewhere or {}
+    ceiling = K * (len(p.days) + 1)
+    heaviest = model.new_int_var(0, ceiling, "heaviest")
+    for s in sessions:
+        model.add(heaviest >= elsewhere.get(s.chair.id, 0) + len(s.candidates))
     deviations = []
     for f in pool:
         mine = [(k, w[f.id, k]) for k in range(len(sessions)) if (f.id, k) in w]
@@ -615,10 +628,12 @@ def _seat_members(
             continue
         model.add_at_most_one(b for _k, b in mine)
         load = sum(len(sessions[k].candidates) * b for k, b in mine)
+        model.add(heaviest >= elsewhere.get(f.id, 0) + load)
         deviation = model.new_int_var(0, K, "")
         model.add_abs_equality(deviation, load - plan.member_load.get((f.id, t), 0))
         deviations.append(deviation)
-    model.minimize((K * len(pool) + 1) * sum(failed) + sum(deviations))
+    spread = K * len(pool) + 1
+    model.minimize(spread * (ceiling + 1) * sum(failed) + spread * heaviest + sum(deviations))
     solver = _solver(seconds, workers)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -808,13 +823,26 @@ def schedule_solve(
         sessions = []
         lost: list[tuple[CandidateSpec, date]] = []
         todo = [t for t in problem.days if plan.candidates.get(t)]
+        # Loads as placed on the days done so far, and as planned by step 1 for every day.
+        placed_load: dict[int, int] = {}
+        planned_load: dict[tuple[int, date], int] = dict(plan.member_load)
+        for day, chairs in plan.chairs.items():
+            for examiner_id, count in chairs.items():
+                planned_load[examiner_id, day] = planned_load.get((examiner_id, day), 0) + count
         for number, t in enumerate(todo, start=1):
             report("sessions", number, len(todo))
             # A day's models are small: one worker each, and a second at most (the first good answer
             # is nearly always the best; proving it can take long and changes nothing).
             share = min(1.0, max(0.2, left() / (len(todo) - number + 1) / 2))
             seated, dropped, status_a = _seat_candidates(index, t, plan, share, 1)
-            seated, unseated, status_b = _seat_members(index, t, seated, plan, share, 1)
+            elsewhere = dict(placed_load)
+            for (examiner_id, day), load in planned_load.items():
+                if day > t:
+                    elsewhere[examiner_id] = elsewhere.get(examiner_id, 0) + load
+            seated, unseated, status_b = _seat_members(index, t, seated, plan, share, 1, elsewhere)
+            for session in seated:
+                for examiner in (session.chair, *session.members):
+                    placed_load[examiner.id] = placed_load.get(examiner.id, 0) + len(session.candidates)
             statuses += [status_a, status_b]
             sessions.extend(seated)
             lost.extend((c, t) for c in (*dropped, *unseated))
@@ -844,9 +872,9 @@ def schedule_solve(
         for room, s in zip(rooms, today, strict=False):
             planned.append(_session(problem, t, room.id, s))
     loads = {e.id: 0 for e in problem.examiners if index.capacity[e.id]}
-    for session in planned:
-        for examiner_id in session.examiner_ids:
-            loads[examiner_id] = loads.get(examiner_id, 0) + len(session.interviews)
+    for sitting in planned:
+        for examiner_id in sitting.examiner_ids:
+            loads[examiner_id] = loads.get(examiner_id, 0) + len(sitting.interviews)
     overall = "OPTIMAL" if all(s == "OPTIMAL" for s in statuses) else "FEASIBLE"
     stats["fair_level"] = _fair_level(index)
     return ScheduleResult(
