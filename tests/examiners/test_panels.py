@@ -266,3 +266,18 @@ def test_the_panel_page_adds_removes_and_replaces_with_reasons(world):
     assert live(application) == [("第四考官", True), ("第三考官", False)]
     # A removed seat cannot be acted on again.
     assert client.get(panel_url(world, application, f"seats/{seat.pk}/remove/")).status_code == 403
+
+
+def test_filling_never_puts_back_an_examiner_staff_took_off_the_panel(world):
+    application, _chair, member, day = panel_ready(world)
+    panel_seat_remove(
+        seat=PanelSeat.objects.get(panel__application=application, examiner=member),
+        by=world.staff,
+        reason="出差",
+    )
+    report = panel_fill_open_seats(batch=world.batch, by=world.staff)
+    assert report.short == {application.pk: ["The panel has 1 of the 2 examiners it needs."]}
+    examiner_add(world, "spare@example.com", "备用考官", days=[day])
+    report = panel_fill_open_seats(batch=world.batch, by=world.staff)
+    assert report.filled == {application.pk: ["备用考官"]}
+    assert live(application) == [("主考1", True), ("备用考官", False)]

@@ -198,7 +198,8 @@ class FillReport:
 def panel_fill_open_seats(*, batch: Batch, by: User, application_ids: list[int] | None = None) -> FillReport:
     """Fill every short panel of the batch from the pool, the least loaded eligible examiner first.
 
-    An examiner of the candidate's field comes first when the panel has none; every seat goes
+    An examiner staff took off a panel is not proposed for it again. An examiner of the
+    candidate's field comes first when the panel has none; every seat goes
     through ``panel_seat_add``, so the same checks as by hand apply (conflicts, term, days,
     double bookings, the daily cap).
     """
@@ -250,8 +251,15 @@ def _fill_one(
     """Seat examiners on one short panel; returns the names seated (``seated`` grows in place)."""
     names: list[str] = []
 
+    # Someone staff took off this panel is not put back on it by the machine (staff still may).
+    taken_off = set(
+        PanelSeat.objects.filter(panel__application=application, status=SeatStatus.REMOVED).values_list(
+            "examiner_id", flat=True
+        )
+    )
+
     def seat(examiner: Examiner) -> bool:
-        if examiner in seated or (application.pk, examiner.pk) in conflicts:
+        if examiner in seated or examiner.pk in taken_off or (application.pk, examiner.pk) in conflicts:
             return False
         chair = qualifies(examiner, application) and not any(
             s.is_chair for s in live_seats(application=application)
