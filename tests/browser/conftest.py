@@ -63,7 +63,15 @@ class _SharedChromium:
 
     def stop(self) -> None:
         browser, playwright = self._browser, self._playwright
+        if playwright is None:
+            return
         self._browser = self._playwright = None
+        # While Playwright's loop counts as running, Django keeps this thread's database
+        # connections apart from the plain thread-local ones (asgiref's Local); close those
+        # now, or they stay open unseen and the test database cannot be dropped at the end.
+        from django.db import connections
+
+        connections.close_all()
         try:
             if browser is not None:
                 browser.close()
