@@ -32,6 +32,7 @@ from engcert.applications.sections import SECTION_BY_KEY
 from engcert.audit.models import AuditEvent
 from engcert.examiners.enums import InterviewStatus, ScheduleRunStatus, SeatStatus
 from engcert.examiners.models import Examiner, Interview, PanelSeat, Room, ScheduleRun
+from engcert.review.enums import ReviewOutcome
 from engcert.review.models import InitialReview, RevisionItem
 from engcert.scoring.models import PanelAssessment, ScoreSheet
 from tests.accounts.conftest import totp_code
@@ -153,19 +154,21 @@ def starting_point(world: World, complete_draft: Application) -> dict[str, Any]:
     application = application_submit(application=complete_draft, by=complete_draft.applicant)
     day = monday_in(2)
     field = application.discipline.code
-    chair = examiner_add(world, "chair@example.com", "张振华", fields=(field,), days=[day])
-    member = examiner_add(world, "member@example.com", "李建华", fields=(field,), days=[day])
+    # Which of the two chairs the panel is the scheduler's choice.
+    examiners = [
+        examiner_add(world, "zhang@example.com", "张振华", fields=(field,), days=[day]),
+        examiner_add(world, "li@example.com", "李建华", fields=(field,), days=[day]),
+    ]
     room = room_add(world.society)
     User.objects.update(language=LANGUAGE)  # signing in sets the interface language from it
-    return {"application": application, "day": day, "chair": chair, "member": member, "room": room}
+    return {"application": application, "day": day, "examiners": examiners, "room": room}
 
 
 def test_a_file_goes_from_initial_review_through_a_revision_to_the_panels_agreed_assessment(
     browser, live_server, shots, world, starting_point
 ):
     application: Application = starting_point["application"]
-    chair: Examiner = starting_point["chair"]
-    member: Examiner = starting_point["member"]
+    examiners: list[Examiner] = starting_point["examiners"]
     room: Room = starting_point["room"]
     uid, number, society = application.uid, application.number, world.society.code
     base = live_server.url
@@ -290,6 +293,11 @@ def test_a_file_goes_from_initial_review_through_a_revision_to_the_panels_agreed
     staff.shot("review-passed")
     application.refresh_from_db()
     assert application.state == S.REVIEW_PASSED
+    assert list(
+        InitialReview.objects.filter(application=application)
+        .order_by("round")
+        .values_list("round", "outcome", "decided_by__email")
+    ) == [(1, ReviewOutcome.RETURNED, staff_email), (2, ReviewOutcome.PASSED, staff_email)]
 
     # 4. Staff let the scheduler propose a panel and a slot, look at it and confirm it.
     staff.go(f"/staff/{society}/batches/{world.batch.pk}/")
@@ -307,8 +315,8 @@ def test_a_file_goes_from_initial_review_through_a_revision_to_the_panels_agreed
     assert session.locator("h3").inner_text().startswith(room.name)
     # The proposal names the panel: the chair it chose first, then the other examiner.
     proposed = ScheduleRun.objects.get(batch=world.batch).proposal[0]["examiners"]
-    assert sorted(proposed) == sorted([chair.pk, member.pk])
-    names = {chair.pk: chair.user.full_name, member.pk: member.user.full_name}
+    assert sorted(proposed) == sorted(e.pk for e in examiners)
+    names = {e.pk: e.user.full_name for e in examiners}
     panel_names = session.locator(".panel-names")
     assert panel_names.locator("strong").inner_text() == names[proposed[0]]
     assert panel_names.inner_text().endswith(names[proposed[1]])
@@ -334,7 +342,8 @@ def test_a_file_goes_from_initial_review_through_a_revision_to_the_panels_agreed
         run.pk,
     )
     assert timezone.localtime(interview.starts_at).date() == day
-    assert sorted(seat.examiner_id for seat in seats) == sorted([chair.pk, member.pk])
+    assert sorted(seat.examiner_id for seat in seats) == sorted(e.pk for e in examiners)
+    assert [seat.examiner_id for seat in seats] == proposed  # the chair first
     assert [seat.is_chair for seat in seats] == [True, False]
     assert [m.attachments[0][0] for m in mail.outbox if applicant_email in m.to and m.attachments] == [
         "interview.ics"
