@@ -32,7 +32,7 @@ class Visitor:
     def __init__(self, browser: Any, base: str, user: Any, language: str, width: int = 1280) -> None:
         host = base.split("//")[1].split(":")[0]
         self.context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
-        self.context.set_default_timeout(20000)
+        self.context.set_default_timeout(45000)  # the proposal is solved while the page waits
         self.context.add_cookies(
             [
                 {"name": "django_language", "value": language, "domain": host, "path": "/"},
