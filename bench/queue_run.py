@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -75,6 +76,26 @@ def indexes_ensure(database: str) -> dict[str, str]:
     return done
 
 
+def server_cpu_seconds(master_pid: int) -> float:
+    """CPU time (user + system) of gunicorn's master and workers so far, from /proc.
+
+    Wall-clock latencies depend on everything else the machine runs; the CPU a page costs the
+    web tier depends much less on it, so the report gives both.
+    """
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if master_pid in (pid, ppid):
+            # utime, stime, and the children's that have exited (workers restarted).
+            total += sum(int(x) for x in fields[11:15]) / ticks
+    return total
+
+
 def verdicts(report: dict[str, Any]) -> list[tuple[str, str, bool]]:
     stats = report["queue"]["stats"]
     agg = stats.get("Aggregated", {})
@@ -127,7 +148,9 @@ def markdown(report: dict[str, Any]) -> str:
         f"between pages, for {c['queue_seconds']} s: {agg.get('count', 0)} pages, {queue['rps']:.1f} req/s "
         f"({queue['rps'] / max(1.0, report['ceiling']['rps']):.1%} of the ceiling). "
         f"Baseline: one user without pauses for {c['queue_solo_seconds']} s, {report['solo']['rps']:.1f} req/s "
-        "(service times without queueing).",
+        "(service times without queueing). "
+        f"CPU of the web tier per page (gunicorn, from /proc): {report['solo'].get('server_cpu_ms_per_request', '?')} ms "
+        f"in the baseline, {queue.get('server_cpu_ms_per_request', '?')} ms under load.",
         "",
         *stats_table("Ceiling", report["ceiling"]["stats"]),
         "",
@@ -174,6 +197,11 @@ def print_summary(report: dict[str, Any]) -> None:
             print(
                 f"{'':<10}{name[:34]:<34} {row['count']:>6.0f} {row['failures']:>5.0f} {row['rps']:>7.1f} {row['p50']:>6.0f} {row['p95']:>6.0f} {row['p99']:>6.0f}"
             )
+
+
+def _cpu_per_request(master_pid: int, before: float, result: dict[str, Any]) -> float:
+    count = result["stats"].get("Aggregated", {}).get("count", 0)
+    return round((server_cpu_seconds(master_pid) - before) * 1000 / max(1, count), 1)
 
 
 def main(args: argparse.Namespace, command: str) -> dict[str, Any]:
@@ -229,7 +257,7 @@ def main(args: argparse.Namespace, command: str) -> dict[str, Any]:
             "--timeout",
             "60",
         ]
-        procs.start(gunicorn, env, work / "gunicorn.log")
+        server = procs.start(gunicorn, env, work / "gunicorn.log")
         wait_healthy(f"http://127.0.0.1:{args.port}/healthz")
         for _ in range(200):
             urllib.request.urlopen(f"http://127.0.0.1:{args.port}/healthz", timeout=5).read()
@@ -245,6 +273,7 @@ def main(args: argparse.Namespace, command: str) -> dict[str, Any]:
             "BENCH_QUEUE_TARGETS": str(work / "targets.json"),
         }
         log(f"queue: baseline, one user without pauses, {args.queue_solo_seconds} s")
+        cpu_before = server_cpu_seconds(server.pid)
         solo = locust(
             args,
             work,
@@ -256,9 +285,11 @@ def main(args: argparse.Namespace, command: str) -> dict[str, Any]:
             label="queue-solo",
         )
         solo["rps"] = solo["stats"].get("Aggregated", {}).get("count", 0) / max(1, args.queue_solo_seconds)
+        solo["server_cpu_ms_per_request"] = _cpu_per_request(server.pid, cpu_before, solo)
         report["solo"] = solo
         report["load"]["after_solo"] = load_sample()
         log(f"queue: {args.queue_users} staff users, {args.queue_seconds} s")
+        cpu_before = server_cpu_seconds(server.pid)
         queue = locust(
             args,
             work,
@@ -269,6 +300,7 @@ def main(args: argparse.Namespace, command: str) -> dict[str, Any]:
             {**people, "BENCH_QUEUE_WAIT": args.queue_wait},
         )
         queue["rps"] = queue["stats"].get("Aggregated", {}).get("count", 0) / max(1, args.queue_seconds)
+        queue["server_cpu_ms_per_request"] = _cpu_per_request(server.pid, cpu_before, queue)
         report["queue"] = queue
         report["load"]["after_queue"] = load_sample()
     finally:

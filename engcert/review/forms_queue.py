@@ -105,6 +105,20 @@ class QueueFilterForm(forms.Form):
         ]
         self.fields["unit"].choices = [("", _("All units")), *((u.pk, u.display_name) for u in units)]  # type: ignore[attr-defined]
 
+    SELECTS = ("grade", "discipline", "unit", "path", "sort")
+
+    def options(self) -> dict[str, list[tuple[str, str, bool]]]:
+        """The drop-down lists' options as (value, label, chosen), for the template to print
+        directly: Django's option-by-option widget templates cost more than the rest of the page."""
+        lists: dict[str, list[tuple[str, str, bool]]] = {}
+        for name in self.SELECTS:
+            chosen = str(self[name].value() or "")
+            lists[name] = [
+                (str(value), str(label), str(value) == chosen)
+                for value, label in self.fields[name].choices  # type: ignore[attr-defined]
+            ]
+        return lists
+
     def filters(self) -> QueueFilters:
         """The filters that validated; a value that did not is left out (and shown as an error)."""
         self.is_valid()

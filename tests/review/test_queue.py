@@ -149,6 +149,17 @@ def test_a_file_returned_but_not_yet_sent_back_is_not_flagged_as_resubmitted(wor
     assert _numbers(_get(world, flag="resubmitted")) == []
 
 
+def test_the_form_shows_the_chosen_filters_and_order(world):
+    queue_file(world)
+    grade = world.batch.grades.get(code="PE")
+    html = _get(
+        world, grade=grade.pk, unit=world.other_unit.pk, path="full", sort="-changed"
+    ).content.decode()
+    chosen = re.findall(r'<option value="([^"]*)" selected>', html)
+    assert chosen == [str(grade.pk), "", str(world.other_unit.pk), "full", "-changed"]
+    assert html.count('<select name="') == 5
+
+
 def test_a_filter_value_that_is_not_an_option_is_shown_as_an_error_and_ignored(world):
     one = queue_file(world)
     response = _get(world, grade="999999", unit="x", sort="password", stage="nonsense")

@@ -148,8 +148,10 @@ def _rows(rows: list[Application], link: Callable[[UUID], str]) -> list[QueueRow
 
 
 def _review_link(society: Organisation) -> Callable[[UUID], str]:
-    """Each row leads to the file's staff review page."""
-    return lambda uid: reverse("review:application", args=[society.code, uid])
+    """Each row leads to the file's staff review page (the address resolved once, not per row)."""
+    blank = UUID(int=0)
+    address = reverse("review:application", args=[society.code, blank])
+    return lambda uid: address.replace(str(blank), str(uid))
 
 
 def _query_without(query: QueryDict, *names: str, **values: str) -> str:
@@ -207,6 +209,7 @@ def queue(request: HttpRequest, society: str, pk: int) -> HttpResponse:
             "society": ctx.society,
             "batch": ctx.batch,
             "form": ctx.form,
+            "options": ctx.form.options(),
             "filters": f,
             "page": page,
             "rows": _rows(page.rows, link),
