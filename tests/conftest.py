@@ -85,7 +85,7 @@ def world(db: None) -> World:
         )
 
     staff = person("staff@example.com", "学会工作人员", Role.STAFF, society)
-    examiner = person("examiner@example.com", "考官", Role.EXAMINER, society)
+    examiner = person("examiner@example.com", "吴考评", Role.EXAMINER, society)
     committee = person("committee@example.com", "审议委员", Role.COMMITTEE, society)
     reviewer = person("reviewer@example.com", "联合体审核", Role.ALLIANCE_REVIEWER, alliance)
     for privileged in (staff, examiner, committee, reviewer):

@@ -71,6 +71,11 @@ def t(text: str) -> str:
         return translation.gettext(text)
 
 
+def tn(singular: str, plural: str, count: int) -> str:
+    with translation.override(LANGUAGE):
+        return translation.ngettext(singular, plural, count) % {"counter": count}
+
+
 def label(lazy: Any) -> str:
     with translation.override(LANGUAGE):
         return str(lazy)
@@ -269,7 +274,9 @@ def test_a_file_goes_from_initial_review_through_a_revision_to_the_panels_agreed
     assert row.locator(".status").inner_text() == label(S.RESUBMITTED.label)
     staff.click(row.get_by_role("link", name=number))
     staff.follow(t("What changed"))
-    assert staff.page.locator("main > p").first.inner_text() == t("One section changed.")
+    assert staff.page.locator("main > p").first.inner_text() == tn(
+        "One section changed.", "%(counter)s sections changed.", 1
+    )
     changed = staff.page.locator("section.diff-section")
     assert changed.count() == 1
     assert changed.get_attribute("id") == "diff-education"

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from engcert.accounts.models import User
 from engcert.applications.enums import AttachmentKind
 from engcert.audit.models import AuditEvent
 from engcert.demo.builders import TINY_PDF
@@ -180,6 +181,8 @@ def test_a_conflict_needs_a_note(world, setup):
 def test_a_declared_conflict_gives_up_the_seat_tells_staff_and_shows_the_panel_short(
     world, setup, django_capture_on_commit_callbacks
 ):
+    # Mails go out in the reader's own language; this member of staff chose English.
+    User.objects.filter(pk=world.staff.pk).update(language="en")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = _declare(

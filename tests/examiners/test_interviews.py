@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 
+from engcert.accounts.models import User
 from engcert.applications.enums import ApplicationState
 from engcert.audit.models import AuditEvent
 from engcert.examiners.domain.interviews import (
@@ -31,6 +32,7 @@ def test_scheduling_by_hand_sets_the_time_moves_the_application_and_tells_the_ca
     world, django_capture_on_commit_callbacks
 ):
     application, chair, member, day = panel_ready(world)
+    reads_english(application.applicant)
     room = room_add(world.society)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -120,6 +122,7 @@ def test_moving_cancels_the_old_interview_makes_a_new_one_and_tells_the_candidat
     world, django_capture_on_commit_callbacks
 ):
     application, _c, _m, day = panel_ready(world)
+    reads_english(application.applicant)
     room = room_add(world.society)
     old = interview_schedule(application=application, room=room, starts_at=at(day, 9), by=world.staff)
     mail.outbox.clear()
@@ -223,3 +226,8 @@ def test_the_move_and_no_show_pages_run_the_same_checks(world):
         {"reason": "未到"},
     )
     assert "A missed interview can be recorded once its time has come." in early.content.decode()
+
+
+def reads_english(user: User) -> None:
+    """Mails go out in the reader's own language; this reader chose English."""
+    User.objects.filter(pk=user.pk).update(language="en")
