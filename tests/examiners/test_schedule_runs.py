@@ -312,3 +312,22 @@ def test_a_busy_run_page_refreshes_itself_and_an_impossible_one_explains(world):
     assert "No candidate is waiting for an interview among those chosen." in page
     assert "Nothing was saved." in page
     assert client.post(url + "confirm/").status_code == 403
+
+
+def test_a_relation_declared_after_the_proposal_stops_that_candidate_at_confirmation(world, pool):
+    from engcert.examiners.domain.pool import declared_relation_add
+    from engcert.examiners.models import Examiner
+
+    day, _examiners, candidates, rooms = pool
+    run = schedule_run_create(batch=world.batch, request=request_for(rooms, day, days=2), by=world.staff)
+    chair = Examiner.objects.get(pk=proposed_examiners(run, candidates[1])[0])
+    declared_relation_add(examiner=chair, by=world.staff, person_name="候选人2", relation="表亲")
+    run = schedule_run_confirm(run=run, by=world.staff)
+    skipped = {item["application"]: item["problems"] for item in run.confirm_report["skipped"]}
+    assert skipped == {
+        candidates[1].pk: [
+            "Conflict of interest (Declared relation): The examiner declared a relation with 候选人2 (表亲)."
+        ]
+    }
+    assert run.confirm_report["scheduled"] == 3
+    assert not PanelSeat.objects.filter(panel__application=candidates[1], examiner=chair).exists()

@@ -19,9 +19,12 @@ from engcert.applications.enums import ApplicationState, AssessmentPath
 from engcert.applications.models import Application
 from engcert.audit.domain import audit_event_append
 from engcert.examiners.domain.checks import composition_problems, examiner_problems, slot_problems
+from engcert.examiners.domain.conflicts import Conflict
 from engcert.examiners.enums import InterviewStatus
 from engcert.examiners.models import EvaluationPolicy, Interview, Room, ScheduleRun
 from engcert.examiners.selectors import evaluation_policy_get, live_seats
+
+ConflictMap = dict[tuple[int, int], list[Conflict]]
 
 
 class InterviewError(Exception):
@@ -53,8 +56,12 @@ def interview_problems(
     ends_at: datetime,
     policy: EvaluationPolicy,
     exclude: list[int],
+    conflicts: ConflictMap | None = None,
 ) -> list[str]:
-    """Every reason the candidate's current panel cannot interview them in this room at this time."""
+    """Every reason the candidate's current panel cannot interview them in this room at this time.
+
+    ``conflicts``: the pairs' conflicts already read for many candidates at once (``conflicts_for_many``).
+    """
     examiners = [seat.examiner for seat in live_seats(application=application)]
     problems = composition_problems(application=application, examiners=examiners, policy=policy)
     problems += slot_problems(
@@ -72,6 +79,7 @@ def interview_problems(
             policy=policy,
             interview_times=(starts_at, ends_at),
             exclude=exclude,
+            conflicts=conflicts.get((application.pk, examiner.pk), []) if conflicts is not None else None,
         )
     return problems
 
@@ -90,6 +98,7 @@ def interview_schedule(
     by: User,
     schedule_run: ScheduleRun | None = None,
     checked: bool = False,
+    conflicts: ConflictMap | None = None,
 ) -> Interview:
     """Schedule the interview of a candidate whose panel is complete; the application moves to
     “interview scheduled”. ``checked``: the caller ran ``interview_problems`` under the same lock."""
@@ -110,7 +119,13 @@ def interview_schedule(
             )
         if not checked:
             problems = interview_problems(
-                application=locked, room=room, starts_at=starts_at, ends_at=ends_at, policy=policy, exclude=[]
+                application=locked,
+                room=room,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                policy=policy,
+                exclude=[],
+                conflicts=conflicts,
             )
             if problems:
                 raise InterviewError(problems)

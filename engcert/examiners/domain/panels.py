@@ -24,7 +24,7 @@ from engcert.applications.models import Application
 from engcert.audit.domain import audit_event_append
 from engcert.batches.models import Batch
 from engcert.examiners.domain.checks import composition_problems, examiner_problems, qualifies
-from engcert.examiners.domain.conflicts import conflicts_for_many
+from engcert.examiners.domain.conflicts import Conflict, conflicts_for_many
 from engcert.examiners.enums import SeatStatus
 from engcert.examiners.models import EvaluationPolicy, Examiner, Panel, PanelSeat
 from engcert.examiners.selectors import (
@@ -62,11 +62,13 @@ def panel_seat_add(
     by: User | None,
     is_chair: bool = False,
     by_scheduler: bool = False,
+    conflicts: list[Conflict] | None = None,
 ) -> PanelSeat:
     """Seat an examiner on the candidate's panel, after every check passes.
 
     ``by_scheduler``: the seat comes from a confirmed automatic schedule; ``by`` (who confirmed)
     is the audit's actor and the seat records no person as having chosen the examiner.
+    ``conflicts``: this pair's conflicts, when already read for many pairs at once.
     """
     _assert_open(application)
     policy = evaluation_policy_get(society=application.batch.society)
@@ -82,6 +84,7 @@ def panel_seat_add(
             policy=policy,
             interview_times=times,
             exclude=[interview.pk] if interview else [],
+            conflicts=conflicts,
         )
         if problems:
             raise PanelError(" ".join(problems))
