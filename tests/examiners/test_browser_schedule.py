@@ -54,6 +54,11 @@ class Visitor:
     def main(self) -> str:
         return str(self.page.locator("main").inner_text())
 
+    def submit(self, locator: Any) -> None:
+        """Click and wait for the page the server answers with (not the one already shown)."""
+        with self.page.expect_navigation():
+            locator.click()
+
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_staff_schedule_confirm_and_mend_a_panel_and_the_candidate_reads_the_slot(
@@ -82,16 +87,14 @@ def test_staff_schedule_confirm_and_mend_a_panel_and_the_candidate_reads_the_slo
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         staff = Visitor(browser, live_server.url, world.staff, language)
         staff.go(f"/staff/csee/batches/{world.batch.pk}/panels/")
-        staff.page.get_by_role("link", name=words["schedule"]).click()
+        staff.submit(staff.page.get_by_role("link", name=words["schedule"]))
         staff.page.fill("input[name=first_day]", day.isoformat())
         staff.page.fill("input[name=last_day]", days[1].isoformat())
-        staff.page.get_by_role("button", name=words["propose"]).click()
-        staff.page.wait_for_load_state()
+        staff.submit(staff.page.get_by_role("button", name=words["propose"]))
         text = staff.main()
         for application in candidates:
             assert application.number in text
-        staff.page.get_by_role("button", name=words["confirm"]).click()
-        staff.page.wait_for_load_state()
+        staff.submit(staff.page.get_by_role("button", name=words["confirm"]))
         assert ScheduleRun.objects.get().status == ScheduleRunStatus.CONFIRMED
         assert set(Application.objects.values_list("state", flat=True)) == {
             ApplicationState.INTERVIEW_SCHEDULED
@@ -101,15 +104,13 @@ def test_staff_schedule_confirm_and_mend_a_panel_and_the_candidate_reads_the_slo
         first = candidates[0]
         seat = PanelSeat.objects.filter(panel__application=first, is_chair=False).get()
         staff.go(f"/staff/csee/batches/{world.batch.pk}/panels/{first.uid}/")
-        staff.page.locator(f"a[href$='/seats/{seat.pk}/remove/']").click()
+        staff.submit(staff.page.locator(f"a[href$='/seats/{seat.pk}/remove/']"))
         staff.page.fill("input[name=reason]", "临时出差")
-        staff.page.locator("main form button[type=submit]").click()
-        staff.page.wait_for_load_state()
+        staff.submit(staff.page.locator("main form button[type=submit]"))
         seat.refresh_from_db()
         assert (seat.status, seat.removed_reason) == ("removed", "临时出差")
         staff.go(f"/staff/csee/batches/{world.batch.pk}/panels/")
-        staff.page.get_by_role("button", name=words["fill"]).first.click()
-        staff.page.wait_for_load_state()
+        staff.submit(staff.page.get_by_role("button", name=words["fill"]).first)
         live = PanelSeat.objects.filter(panel__application=first, status__in=["assigned", "confirmed"])
         assert live.count() == 2
         assert seat.examiner_id not in set(live.values_list("examiner_id", flat=True))
