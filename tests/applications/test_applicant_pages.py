@@ -10,7 +10,9 @@ from django.test import Client
 from django.utils import timezone
 
 from engcert.applications.domain.application import application_create, application_submit
+from engcert.applications.domain.transition import application_transition
 from engcert.applications.enums import ApplicationState
+from engcert.applications.enums import ApplicationState as S
 from engcert.applications.models import Application
 from engcert.privacy.models import IdentityNumberView
 from tests.applications.test_sections_drafts import english, messages_beside, section_url
@@ -170,13 +172,38 @@ def test_the_overview_shows_the_plain_status_and_each_step_of_the_history(
     assert "Staff status:" not in html
     entries = [(e.title, e.from_label, e.to_label, e.actor) for e in response.context["timeline"]]
     assert entries == [
-        ("Application started", "", "Draft", "王伟"),
-        ("Integrity pledge signed", "", "", "王伟"),
-        ("Status changed", "Draft", "Submitted", "王伟"),
+        ("Application started", "", "Not yet submitted", "you"),
+        ("Integrity pledge signed", "", "", "you"),
+        ("Status changed", "Not yet submitted", "Received, waiting for review", "you"),
     ]
-    assert "<strong>Draft → Submitted</strong>" in html
+    assert "<strong>Not yet submitted → Received, waiting for review</strong>" in html
     assert f'href="/applications/{complete_draft.uid}/pdf/"' in html
     assert f'href="/applications/{complete_draft.uid}/withdraw/"' in html
+
+
+def test_the_applicant_reads_who_acted_as_the_society_never_as_a_named_person(
+    world: World, complete_draft: Application
+) -> None:
+    application_submit(application=complete_draft, by=world.applicant)
+    application_transition(application=complete_draft, to_state=S.REVIEW_PASSED, by=world.staff)
+    application_transition(application=complete_draft, to_state=S.INTERVIEW_SCHEDULED, by=world.staff)
+    application_transition(application=complete_draft, to_state=S.INTERVIEWED, by=world.examiner)
+
+    applicant_view = english(world.client_for(world.applicant)).get(f"/applications/{complete_draft.uid}/")
+    staff_view = english(world.client_for(world.staff)).get(f"/applications/{complete_draft.uid}/")
+
+    assert [(e.to_label, e.actor) for e in applicant_view.context["timeline"]][-3:] == [
+        ("Passed the first check", "the society"),
+        ("Interview arranged", "the society"),
+        ("Interview done, waiting for the committee", "the society"),
+    ]
+    html = applicant_view.content.decode()
+    assert world.examiner.full_name not in html
+    assert world.staff.full_name not in html
+    assert [(e.to_label, e.actor) for e in staff_view.context["timeline"]][-1] == (
+        "Interviewed",
+        world.examiner.full_name,
+    )
 
 
 def test_staff_see_the_staff_label_and_a_masked_number_with_a_logged_reveal(
@@ -226,7 +253,7 @@ def test_withdrawing_with_a_reason_records_it_in_the_history(
     complete_draft.refresh_from_db()
     assert complete_draft.state == ApplicationState.WITHDRAWN
     html = client.get(f"/applications/{complete_draft.uid}/").content.decode()
-    assert "<strong>Submitted → Withdrawn</strong>" in html
+    assert "<strong>Received, waiting for review → Withdrawn</strong>" in html
     assert "Reason: 工作调动" in html
 
 

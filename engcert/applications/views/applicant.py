@@ -28,13 +28,21 @@ from engcert.applications.domain.application import (
 )
 from engcert.applications.domain.completeness import application_problems
 from engcert.applications.domain.eligibility import application_eligibility
-from engcert.applications.enums import EDITABLE_BY_APPLICANT, WITHDRAWABLE, ApplicationState, AssessmentPath
+from engcert.applications.enums import (
+    EDITABLE_BY_APPLICANT,
+    PUBLIC_LABELS,
+    WITHDRAWABLE,
+    ApplicationState,
+    AssessmentPath,
+)
 from engcert.applications.forms import EligibilityExplanationForm, WithdrawForm
 from engcert.applications.models import Application
 from engcert.applications.rules import any_section_open, section_open
 from engcert.applications.sections import SECTION_BY_KEY, SECTION_KEYS, SECTIONS
 from engcert.applications.selectors import application_list_for_applicant
+from engcert.applications.transitions import Actor, allowed_targets
 from engcert.applications.views.sections import problem_field_label, section_steps
+from engcert.audit.models import AuditEvent
 from engcert.batches.models import Batch
 from engcert.privacy.domain import identity_number_view_record
 from engcert.review.selectors import revision_reasons, title_verification_latest
@@ -81,11 +89,29 @@ EVENT_TITLES = {
 }
 
 
-def _state_label(value: str) -> str:
-    return str(ApplicationState(value).label) if value in ApplicationState.values else value
+def _state_label(value: str, *, plain: bool) -> str:
+    if value not in ApplicationState.values:
+        return value
+    return str(PUBLIC_LABELS[value] if plain else ApplicationState(value).label)
 
 
-def application_timeline(*, application: Application) -> list[TimelineEntry]:
+def _actor_for_applicant(event: AuditEvent, application: Application) -> str:
+    """The applicant reads who acted as an organisation, never as a person: examiners and staff
+    stay anonymous to the people they assess."""
+    if event.actor_id is None:
+        return _("the system")
+    if event.actor_id == application.applicant_id:
+        return _("you")
+    if event.from_state and event.to_state:
+        allowed = allowed_targets(event.from_state).get(ApplicationState(event.to_state), frozenset())
+        if allowed == {Actor.ALLIANCE}:
+            return _("the alliance")
+    return _("the society")
+
+
+def application_timeline(*, application: Application, for_applicant: bool) -> list[TimelineEntry]:
+    """The history of the file: the applicant reads plain labels and organisations; staff read
+    the staff labels and who acted."""
     events = (
         application.audit_events.filter(action__in=list(EVENT_TITLES))
         .select_related("actor")
@@ -94,10 +120,16 @@ def application_timeline(*, application: Application) -> list[TimelineEntry]:
     return [
         TimelineEntry(
             at=event.created_at,
-            actor=str(event.actor) if event.actor is not None else _("the system"),
+            actor=(
+                _actor_for_applicant(event, application)
+                if for_applicant
+                else str(event.actor)
+                if event.actor is not None
+                else _("the system")
+            ),
             title=str(EVENT_TITLES[event.action]),
-            from_label=_state_label(event.from_state) if event.from_state else "",
-            to_label=_state_label(event.to_state) if event.to_state else "",
+            from_label=_state_label(event.from_state, plain=for_applicant) if event.from_state else "",
+            to_label=_state_label(event.to_state, plain=for_applicant) if event.to_state else "",
             reason=event.reason,
         )
         for event in events
@@ -124,7 +156,7 @@ def application_detail(request: HttpRequest, uid: UUID) -> HttpResponse:
             "percent": round(100 * done / len(steps)),
             "problem_count": len(problems),
             "editable": editable,
-            "timeline": application_timeline(application=application),
+            "timeline": application_timeline(application=application, for_applicant=is_applicant),
             "is_applicant": is_applicant,
             "can_edit": user.has_perm("applications.edit_application", application),
             "can_withdraw": is_applicant and application.state in WITHDRAWABLE,
