@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The suite runs in parallel, one worker per core (pytest-xdist; each worker has its own test database).
+TEST_WORKERS ?= auto
 
 RUN_DEBS := fonts-noto-cjk fonts-hanazono libharfbuzz-subset0 gettext
 TEST_DEBS := $(RUN_DEBS) chromium poppler-utils libnss3-tools
@@ -52,9 +54,9 @@ typecheck: $(VENV)/.test-installed
 
 test: $(VENV)/.test-installed system-test messages postgres lint typecheck
 	@echo "== suite on SQLite =="
-	ENGCERT_DB=sqlite $(BIN)/python -m pytest $(PYTEST_ARGS)
+	ENGCERT_DB=sqlite $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 	@echo "== suite on PostgreSQL =="
-	ENGCERT_DB=postgres $(BIN)/python -m pytest $(PYTEST_ARGS)
+	ENGCERT_DB=postgres $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 bench: $(VENV)/.test-installed system-test messages postgres
 	$(BIN)/python bench/run.py

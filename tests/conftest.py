@@ -10,6 +10,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.test import Client
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from engcert.accounts.models import User
 from engcert.applications.models import Application
@@ -17,6 +18,11 @@ from engcert.batches.models import Batch
 from engcert.demo import builders
 from engcert.organisations.enums import Role
 from engcert.organisations.models import Organisation
+
+# Tests never assert wall-clock time: on a busy machine (workers in parallel, a bench running)
+# a property test may take longer than Hypothesis's default deadline without anything wrong.
+hypothesis_settings.register_profile("engcert", deadline=None)
+hypothesis_settings.load_profile("engcert")
 
 PASSWORD = "correct-horse-battery-staple-42"
 
