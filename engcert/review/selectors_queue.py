@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.expressions import OrderBy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from engcert.applications.enums import ApplicationState, AssessmentPath
 from engcert.applications.models import Application
@@ -41,7 +42,7 @@ class QueueStage(models.TextChoices):
     NOTICE = "notice", _("Public notice")
     ALLIANCE = "alliance", _("Alliance")
     CERTIFIED = "certified", _("Certified")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("queue stage", "Closed")
 
 
 STAGE_STATES: dict[QueueStage, frozenset[ApplicationState]] = {

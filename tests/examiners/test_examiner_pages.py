@@ -207,7 +207,7 @@ def test_a_declared_conflict_gives_up_the_seat_tells_staff_and_shows_the_panel_s
     )
     assert "The candidate was my student." in message.body
     assert (
-        "The panel now has 1 examiner(s) and the society asks for 2: please assign 1 more examiner."
+        "The society asks for 2 examiners on a panel and 1 now sit on this one: please assign 1 more examiner."
         in message.body
     )
     assert "The examiner was the panel's chair: please name a new chair." in message.body
@@ -224,7 +224,7 @@ def test_a_declared_conflict_gives_up_the_seat_tells_staff_and_shows_the_panel_s
         .content.decode()
     )
     assert (
-        "The panel is short: 1 examiner(s) sit on it and the society asks for 2. Assign 1 more examiner."
+        "The panel is short: the society asks for 2 examiners and 1 sit on it. Assign 1 more examiner."
         in staff_html
     )
     assert '<span class="status status-panel-short">Short of examiners</span>' in staff_html

@@ -133,7 +133,7 @@ def test_nothing_can_be_agreed_while_a_sheet_is_missing(world, setup):
     html = client.get(_chair_url(setup)).content.decode()
     assert "The agreed assessment cannot be recorded yet:" in html
     assert "1 of 2 sheets are not submitted yet." in html
-    assert "1 examiner(s) have not declared their interests yet." in html
+    assert "1 examiner has not declared their interests yet." in html
     assert 'name="summary"' not in html
     response = client.post(_chair_url(setup), _agreed_post(setup.application))
     assert "1 of 2 sheets are not submitted yet." in response.content.decode()
@@ -152,7 +152,7 @@ def test_a_panel_short_of_examiners_cannot_agree(world, setup):
     member = setup.member
     member.status = SeatStatus.REMOVED
     member.save(update_fields=["status"])
-    with pytest.raises(ScoringError, match="The panel has 1 examiner"):
+    with pytest.raises(ScoringError, match="at least 2 examiners on a panel; this one has 1"):
         panel_assessment_record(
             application=setup.application, by=world.staff, values=_agreed_values(setup.application)
         )

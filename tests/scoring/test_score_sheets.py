@@ -113,7 +113,7 @@ def test_submitting_without_justifications_shows_an_error_beside_each_area_and_k
     for area in setup.application.framework_version.areas.all():
         assert _field_errors(html, f"justification_{area.number}") == ["Write why you chose this level."]
         assert _field_errors(html, f"level_{area.number}") == []
-    assert "Your draft is saved. To submit it, complete the 5 item(s) marked below." in html
+    assert "Your draft is saved. To submit it, complete the 5 items marked below." in html
     sheet = ScoreSheet.objects.get(seat=setup.chair)
     assert sheet.submitted_at is None
     assert [s.level.value for s in sheet.area_scores.all()] == [2, 2, 2, 2, 2]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from engcert.accounts.models import User
 from engcert.applications.domain.transition import TransitionError, application_transition
@@ -58,12 +59,16 @@ def panel_assessment_blockers(*, application: Application, state: PanelState) ->
         )
     if state.short_by:
         reasons.append(
-            _("The panel has %(live)d examiner(s); the society asks for at least %(required)d.")
+            _("The society asks for at least %(required)d examiners on a panel; this one has %(live)d.")
             % {"live": state.live, "required": state.required}
         )
     if state.declared < state.live:
         reasons.append(
-            _("%(count)d examiner(s) have not declared their interests yet.")
+            ngettext(
+                "%(count)d examiner has not declared their interests yet.",
+                "%(count)d examiners have not declared their interests yet.",
+                state.live - state.declared,
+            )
             % {"count": state.live - state.declared}
         )
     if state.submitted < state.live:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 class ScoringError(Exception):
@@ -26,5 +26,12 @@ class Problem:
 
 class Incomplete(ScoringError):
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(_("Please complete the %(count)d item(s) marked below.") % {"count": len(problems)})
+        super().__init__(
+            ngettext(
+                "Please complete the item marked below.",
+                "Please complete the %(count)d items marked below.",
+                len(problems),
+            )
+            % {"count": len(problems)}
+        )
         self.problems = problems

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from engcert.applications.enums import ApplicationState
 from engcert.applications.models import CompetencyStatement
@@ -94,7 +95,11 @@ def score_sheet(request: HttpRequest, seat: PanelSeat) -> HttpResponse:
             form.add_problems(incomplete.problems)
             messages.error(
                 request,
-                _("Your draft is saved. To submit it, complete the %(count)d item(s) marked below.")
+                ngettext(
+                    "Your draft is saved. To submit it, complete the item marked below.",
+                    "Your draft is saved. To submit it, complete the %(count)d items marked below.",
+                    len(incomplete.problems),
+                )
                 % {"count": len(incomplete.problems)},
             )
         except ScoringError as error:
