@@ -29,6 +29,17 @@ def evaluation_policy_get(*, society: Organisation) -> EvaluationPolicy:
     return policy
 
 
+def evaluation_policy_for(*, society: Organisation) -> EvaluationPolicy:
+    """The society's policy, or its defaults (unsaved) when the society has not set one yet.
+
+    Reading a page never writes: the defaults stand in until staff save the policy.
+    """
+    try:
+        return society.evaluation_policy
+    except EvaluationPolicy.DoesNotExist:
+        return EvaluationPolicy(society=society)
+
+
 @dataclass(frozen=True)
 class ExaminerFilters:
     discipline: int | None = None

@@ -25,17 +25,6 @@ LIVE_INTERVIEWS = (InterviewStatus.SCHEDULED, InterviewStatus.HELD, InterviewSta
 LIVE_SEAT_VALUES = [status.value for status in ACTIVE_SEATS]
 
 
-def evaluation_policy_for(*, society: Organisation) -> EvaluationPolicy:
-    """The society's policy, or its defaults (unsaved) when the society has not set one yet.
-
-    Reading a page never writes: the defaults stand in until staff save the policy.
-    """
-    try:
-        return society.evaluation_policy
-    except EvaluationPolicy.DoesNotExist:
-        return EvaluationPolicy(society=society)
-
-
 def scored_areas(*, application: Application, policy: EvaluationPolicy) -> list[CompetencyArea]:
     """The areas the panel grades: all of them, or the policy's few on the simplified path."""
     areas = list(application.framework_version.areas.all())

@@ -10,9 +10,10 @@ from django_tasks import task
 
 from engcert.accounts.models import User
 from engcert.examiners.models import PanelSeat
+from engcert.examiners.selectors import evaluation_policy_for
 from engcert.organisations.enums import Role
 from engcert.scoring.domain.reminders import sheet_reminders_send
-from engcert.scoring.selectors import LIVE_SEAT_VALUES, evaluation_policy_for
+from engcert.scoring.selectors import LIVE_SEAT_VALUES
 
 
 @task()

@@ -21,12 +21,12 @@ from engcert.applications.selectors import application_get_full
 from engcert.examiners.domain.conflicts import conflicts_for
 from engcert.examiners.enums import SeatStatus
 from engcert.examiners.models import PanelSeat
+from engcert.examiners.selectors import evaluation_policy_for
 from engcert.organisations.enums import Role
 from engcert.scoring.domain.declarations import seat_declare
 from engcert.scoring.domain.errors import ScoringError
 from engcert.scoring.forms import DeclarationForm
 from engcert.scoring.selectors import (
-    evaluation_policy_for,
     examiner_candidate_list,
     interview_current,
     panel_state_annotated,

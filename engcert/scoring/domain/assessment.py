@@ -18,6 +18,7 @@ from engcert.applications.models import Application
 from engcert.audit.domain import audit_event_append
 from engcert.examiners.enums import InterviewStatus
 from engcert.examiners.models import Interview, PanelSeat
+from engcert.examiners.selectors import evaluation_policy_for
 from engcert.frameworks.models import CompetencyArea, Grade
 from engcert.scoring.domain.comparison import Comparison
 from engcert.scoring.domain.errors import Incomplete, Problem, ScoringError
@@ -31,7 +32,6 @@ from engcert.scoring.enums import Recommendation
 from engcert.scoring.models import AgreedAreaScore, PanelAssessment
 from engcert.scoring.selectors import (
     PanelState,
-    evaluation_policy_for,
     lower_grades,
     panel_seats_with_sheets,
     panel_state_of,

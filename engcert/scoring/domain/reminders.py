@@ -17,10 +17,11 @@ from engcert.applications.enums import ApplicationState
 from engcert.applications.models import Application
 from engcert.examiners.enums import InterviewStatus
 from engcert.examiners.models import Interview, PanelSeat
+from engcert.examiners.selectors import evaluation_policy_for
 from engcert.scoring.enums import ReminderKind
 from engcert.scoring.models import ScoreSheetReminder
 from engcert.scoring.rules import examiner_role_held
-from engcert.scoring.selectors import LIVE_SEAT_VALUES, evaluation_policy_for, sheet_due_at
+from engcert.scoring.selectors import LIVE_SEAT_VALUES, sheet_due_at
 
 # A sheet due within this time earns a first reminder; an overdue one a second.
 DUE_SOON_WINDOW = timedelta(hours=24)

@@ -15,16 +15,12 @@ from engcert.applications.models import Application
 from engcert.audit.domain import audit_event_append
 from engcert.examiners.enums import SeatStatus
 from engcert.examiners.models import PanelSeat
+from engcert.examiners.selectors import evaluation_policy_for
 from engcert.frameworks.models import CompetencyArea, Grade, ScaleLevel
 from engcert.scoring.domain.errors import Incomplete, Problem, ScoringError
 from engcert.scoring.enums import Recommendation
 from engcert.scoring.models import AreaScore, ScoreSheet
-from engcert.scoring.selectors import (
-    evaluation_policy_for,
-    interview_current,
-    lower_grades,
-    scored_areas,
-)
+from engcert.scoring.selectors import interview_current, lower_grades, scored_areas
 
 # A justification shorter than this says too little for the committee to follow the grade.
 MIN_JUSTIFICATION_CHARS = 20

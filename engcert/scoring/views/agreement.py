@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from engcert.applications.models import Application
 from engcert.examiners.enums import ACTIVE_SEATS
 from engcert.examiners.models import PanelSeat
+from engcert.examiners.selectors import evaluation_policy_for
 from engcert.scoring.domain.assessment import (
     panel_assessment_blockers,
     panel_assessment_prefill,
@@ -24,7 +25,6 @@ from engcert.scoring.models import PanelAssessment
 from engcert.scoring.selectors import (
     PanelState,
     accepted_areas,
-    evaluation_policy_for,
     lower_grades,
     panel_seats_with_sheets,
     panel_state_of,

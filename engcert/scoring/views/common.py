@@ -16,15 +16,10 @@ from django.utils import timezone
 from engcert.accounts.models import User
 from engcert.examiners.enums import SeatStatus
 from engcert.examiners.models import PanelSeat
+from engcert.examiners.selectors import evaluation_policy_for
 from engcert.scoring.access import SeatClosed, get_seat_for_examiner
 from engcert.scoring.models import PanelAssessment
-from engcert.scoring.selectors import (
-    evaluation_policy_for,
-    interview_current,
-    seat_sheet,
-    sheet_due_at,
-    sheet_status,
-)
+from engcert.scoring.selectors import interview_current, seat_sheet, sheet_due_at, sheet_status
 
 P = ParamSpec("P")
 

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from engcert.examiners.enums import ACTIVE_SEATS
+from engcert.examiners.selectors import evaluation_policy_for
 from engcert.scoring.access import get_application_for_society_staff, get_society_for_staff
 from engcert.scoring.enums import SheetStatus
 from engcert.scoring.selectors import (
-    evaluation_policy_for,
     interview_current,
     panel_state_of,
     seat_sheet,
