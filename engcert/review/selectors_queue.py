@@ -205,7 +205,7 @@ def queue_stage_counts(queryset: QuerySet[Application]) -> list[StageCount]:
 
 @dataclass(frozen=True)
 class QueuePage:
-    rows: list[Application]
+    rows: list[dict[str, Any]]  # the ROW_FIELDS of each row, in order
     number: int
     pages: int
     total: int
@@ -236,20 +236,37 @@ def page_number(raw: Any, *, pages: int) -> int:
     return min(max(number, 1), max(pages, 1))
 
 
-def _shown(queryset: QuerySet[Application]) -> QuerySet[Application]:
-    """The rows as the page shows them: relations joined, the resubmission flag computed."""
-    return (
-        queryset.select_related("grade", "discipline", "discipline__parent", "unit")
-        # Never read (so never decrypted) for a list: the document number stays in the file.
-        .defer("id_number", "eligibility_explanation", "address")
-        .annotate(was_resubmitted=_was_resubmitted())
-    )
-
-
 def queue_rows(queryset: QuerySet[Application], *, filters: QueueFilters) -> QuerySet[Application]:
-    """Every row in order, as shown (for an export: one pass over all of them)."""
+    """Every row in the page's order with its resubmission flag (for an export: one pass over
+    all of them; read its values, not model instances)."""
     _sort, order = queue_order(filters)
-    return _shown(queryset).order_by(*order)
+    return queryset.annotate(was_resubmitted=_was_resubmitted()).order_by(*order)
+
+
+# What a row of the page shows, read as plain values (no model instances for fifty rows and
+# their relations).
+ROW_FIELDS = (
+    "pk",
+    "uid",
+    "number",
+    "full_name",
+    "full_name_en",
+    "state",
+    "assessment_path",
+    "simplified_requested",
+    "eligibility_unmet",
+    "submitted_at",
+    "state_changed_at",
+    "unit__name",
+    "unit__name_en",
+    "grade__name",
+    "grade__name_en",
+    "discipline__name",
+    "discipline__name_en",
+    "discipline__parent__name",
+    "discipline__parent__name_en",
+    "was_resubmitted",
+)
 
 
 def queue_page(
@@ -274,7 +291,12 @@ def queue_page(
     start = (number - 1) * per_page
     _sort, order = queue_order(filters)
     ids = list(queryset.order_by(*order).values_list("pk", flat=True)[start : start + per_page])
-    found = {row.pk: row for row in _shown(Application.objects.filter(pk__in=ids))}
+    found = {
+        row["pk"]: row
+        for row in Application.objects.filter(pk__in=ids)
+        .annotate(was_resubmitted=_was_resubmitted())
+        .values(*ROW_FIELDS)
+    }
     rows = [found[pk] for pk in ids if pk in found]
     return QueuePage(rows=rows, number=number, pages=pages, total=total, per_page=per_page)
 

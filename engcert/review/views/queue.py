@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
 
@@ -27,7 +28,7 @@ from engcert.audit.domain import audit_event_append
 from engcert.batches.models import Batch
 from engcert.batches.views.staff import get_society_for_staff
 from engcert.organisations.enums import OrganisationKind
-from engcert.organisations.models import Discipline, Organisation
+from engcert.organisations.models import Discipline, Organisation, in_reader_language
 from engcert.review.domain import ReviewError, initial_review_pass
 from engcert.review.exports_queue import queue_workbook
 from engcert.review.forms_queue import SORT_LABELS, BulkAction, QueueFilterForm
@@ -106,7 +107,7 @@ def _day_and_time(moment: datetime | None) -> tuple[str, str]:
     return local.strftime("%Y-%m-%d"), local.strftime("%H:%M")
 
 
-def _rows(rows: list[Application], link: Callable[[UUID], str]) -> list[QueueRow]:
+def _rows(rows: list[dict[str, Any]], link: Callable[[UUID], str]) -> list[QueueRow]:
     states = {value: str(label) for value, label in ApplicationState.choices}
     concern, path, requested, again = (
         _("eligibility"),
@@ -117,26 +118,34 @@ def _rows(rows: list[Application], link: Callable[[UUID], str]) -> list[QueueRow
     shown = []
     for row in rows:
         flags = []
-        if row.eligibility_unmet:
-            flags.append((concern, "flag", "; ".join(str(x) for x in row.eligibility_unmet)))
-        if row.simplified_requested:
-            flags.append((path if row.assessment_path == "simplified" else requested, "flag flag-info", ""))
-        if getattr(row, "was_resubmitted", False):
+        if row["eligibility_unmet"]:
+            flags.append((concern, "flag", "; ".join(str(x) for x in row["eligibility_unmet"])))
+        if row["simplified_requested"]:
+            flags.append(
+                (path if row["assessment_path"] == "simplified" else requested, "flag flag-info", "")
+            )
+        if row["was_resubmitted"]:
             flags.append((again, "flag flag-info", ""))
-        submitted, changed = _day_and_time(row.submitted_at), _day_and_time(row.state_changed_at)
+        field = in_reader_language(row["discipline__name"] or "", row["discipline__name_en"] or "")
+        if row["discipline__parent__name"]:
+            parent = in_reader_language(
+                row["discipline__parent__name"], row["discipline__parent__name_en"] or ""
+            )
+            field = f"{parent} / {field}"
+        submitted, changed = _day_and_time(row["submitted_at"]), _day_and_time(row["state_changed_at"])
         shown.append(
             QueueRow(
-                uid=row.uid,
-                pick=f"{row.uid}:{row.state}",
-                link=link(row.uid),
-                number=row.number or "",
-                full_name=row.full_name,
-                full_name_en=row.full_name_en,
-                unit=row.unit.display_name if row.unit else "",
-                grade=row.grade.display_name if row.grade else "",
-                field=row.discipline.path_name if row.discipline else "",
-                state=row.state,
-                state_label=states.get(row.state, row.state),
+                uid=row["uid"],
+                pick=f"{row['uid']}:{row['state']}",
+                link=link(row["uid"]),
+                number=row["number"] or "",
+                full_name=row["full_name"],
+                full_name_en=row["full_name_en"],
+                unit=in_reader_language(row["unit__name"] or "", row["unit__name_en"] or ""),
+                grade=in_reader_language(row["grade__name"] or "", row["grade__name_en"] or ""),
+                field=field,
+                state=row["state"],
+                state_label=states.get(row["state"], row["state"]),
                 flags=flags,
                 submitted_day=submitted[0],
                 submitted_time=submitted[1],
@@ -217,8 +226,8 @@ def queue(request: HttpRequest, society: str, pk: int) -> HttpResponse:
             "columns": _columns(query, sort),
             "page_query": _query_without(query, "page"),
             "filter_query": query.urlencode(),
-            "can_pass": any(row.state in PASSABLE for row in page.rows),
-            "can_send": any(row.state == S.INTERVIEWED for row in page.rows),
+            "can_pass": any(row["state"] in PASSABLE for row in page.rows),
+            "can_send": any(row["state"] == S.INTERVIEWED for row in page.rows),
             "more_open": bool(more_count),
             "more_count": more_count,
             "filtering": bool(more_count or f.search),
