@@ -16,7 +16,6 @@ from engcert.organisations.models import Discipline, Organisation, in_reader_lan
 from engcert.privacy.fields import EncryptedTextField
 from engcert.privacy.identity_documents import DocumentType, mask_document_number
 
-
 SUBMITTED_ONLY = models.Q(submitted_at__isnull=False)
 
 
