@@ -106,9 +106,9 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--queue-database", default=os.environ.get("BENCH_QUEUE_DB_NAME", "engcert_bench_queue"))
     p.add_argument(
         "--queue-indexes",
-        choices=["recommended", "none"],
-        default=os.environ.get("BENCH_QUEUE_INDEXES", "recommended"),
-        help="create the indexes proposed for the queue when the schema lacks them",
+        choices=["schema", "proposed"],
+        default=os.environ.get("BENCH_QUEUE_INDEXES", "schema"),
+        help="the queue's indexes as migrated, or as proposed in bench/queue_run.py",
     )
     p.add_argument(
         "--render",

@@ -11,6 +11,7 @@ draft withdrawn before it was ever submitted never appears either.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -133,25 +134,28 @@ def _was_resubmitted() -> Exists:
 def search_condition(text: str) -> Q | None:
     """Name (contains), application number (exact or prefix) or identity-document number.
 
-    The document number is matched through its blind index, never by decrypting rows.
+    What is typed decides where to look, so each search reads one index where it can: names
+    have no digits, numbers have no Chinese characters. The document number is matched
+    through its blind index, never by decrypting rows.
     """
     text = " ".join(text.split())
     if not text:
         return None
-    compact = text.replace(" ", "").upper()
-    condition = Q(number__startswith=compact)
     if any(char.isdigit() for char in text):
-        # Names have no digits; numbers do. Not matching names here keeps a number search on
-        # the indexes of the number and the blind index instead of reading every row.
+        condition = Q(number__startswith=text.replace(" ", "").upper())
         document = normalise_document_number("", text)
         if len(document) >= 5:
             condition |= Q(id_number_index=blind_index(document))
-    elif text.lower() == text.upper():
-        # Nothing to fold (Chinese names): a plain LIKE, without UPPER() on every row.
-        condition |= Q(full_name__contains=text)
-    else:
-        condition |= Q(full_name__icontains=text) | Q(full_name_en__icontains=text)
-    return condition
+        return condition
+    if not text.isascii():
+        # A Chinese name: nothing to fold, so a plain LIKE rather than UPPER() on every row.
+        return Q(full_name__contains=text)
+    # Latin letters: a name in pinyin or English, or the letters a number starts with.
+    return (
+        Q(full_name__icontains=text)
+        | Q(full_name_en__icontains=text)
+        | Q(number__startswith=text.replace(" ", "").upper())
+    )
 
 
 def queue_filter(queryset: QuerySet[Application], filters: QueueFilters) -> QuerySet[Application]:
@@ -193,9 +197,12 @@ def queue_stage_counts(queryset: QuerySet[Application]) -> list[StageCount]:
     """Files per stage (and per state within it) in one GROUP BY query."""
     # COUNT(*), not COUNT(id): with an index on (batch, state) the database counts from the
     # index alone, without reading the rows.
-    per_state: Mapping[str, int] = dict(
-        queryset.order_by().values_list("state").annotate(n=Count("*")).values_list("state", "n")
+    return _by_stage(
+        dict(queryset.order_by().values_list("state").annotate(n=Count("*")).values_list("state", "n"))
     )
+
+
+def _by_stage(per_state: Mapping[str, int]) -> list[StageCount]:
     counts = []
     for stage in QueueStage:
         states = [(s, per_state.get(s.value, 0)) for s in S if s in STAGE_STATES[stage]]
@@ -275,7 +282,7 @@ def queue_page(
     total: int,
     filters: QueueFilters,
     page: Any,
-    per_page: int = PER_PAGE,
+    per_page: int | None = None,
 ) -> QueuePage:
     """One page of rows; `total` comes from the stage counts, so no COUNT query is made.
 
@@ -284,6 +291,7 @@ def queue_page(
     their relations and flags. Joining and flagging every file before sorting, to keep 50 of
     them, is what made a page of a 50,000-file batch slow.
     """
+    per_page = per_page or PER_PAGE
     pages = max(1, -(-total // per_page))
     number = page_number(page, pages=pages)
     if not total:
@@ -291,6 +299,10 @@ def queue_page(
     start = (number - 1) * per_page
     _sort, order = queue_order(filters)
     ids = list(queryset.order_by(*order).values_list("pk", flat=True)[start : start + per_page])
+    return _page_of(ids, number=number, pages=pages, total=total, per_page=per_page)
+
+
+def _page_of(ids: list[int], *, number: int, pages: int, total: int, per_page: int) -> QueuePage:
     found = {
         row["pk"]: row
         for row in Application.objects.filter(pk__in=ids)
@@ -299,6 +311,42 @@ def queue_page(
     }
     rows = [found[pk] for pk in ids if pk in found]
     return QueuePage(rows=rows, number=number, pages=pages, total=total, per_page=per_page)
+
+
+# A search finds a handful of files, or at most a few thousand (a common surname alone).
+SEARCH_CAP = 5000
+
+
+def queue_counts_and_page(
+    queryset: QuerySet[Application], *, filters: QueueFilters, page: Any, per_page: int | None = None
+) -> tuple[list[StageCount], QueuePage]:
+    """The counts per stage and the page of rows for these filters.
+
+    Without a search: one GROUP BY for the counts, the page's ids, its rows. With a search,
+    the matches are read once, in order, with their state: their states are the counts and
+    their order gives the page. Asked separately, the database would look for the matches
+    twice, and for "the first 50 in submission order" it may walk the whole submission index
+    testing each file against the search, a slow way to find the few that match. Beyond
+    SEARCH_CAP matches (a search as broad as the batch) the usual queries are used.
+    """
+    per_page = per_page or PER_PAGE
+    in_stage = queue_in_stage(queryset, filters.stage)
+    if filters.search:
+        _sort, order = queue_order(filters)
+        matches = list(queryset.order_by(*order).values_list("pk", "state")[: SEARCH_CAP + 1])
+        if len(matches) <= SEARCH_CAP:
+            counts = _by_stage(Counter(state for _pk, state in matches))
+            wanted = STAGE_STATES[filters.stage]
+            ids = [pk for pk, state in matches if state in wanted]
+            pages = max(1, -(-len(ids) // per_page))
+            number = page_number(page, pages=pages)
+            start = (number - 1) * per_page
+            return counts, _page_of(
+                ids[start : start + per_page], number=number, pages=pages, total=len(ids), per_page=per_page
+            )
+    counts = queue_stage_counts(queryset)
+    total = next(c.count for c in counts if c.stage == filters.stage)
+    return counts, queue_page(in_stage, total=total, filters=filters, page=page, per_page=per_page)
 
 
 def discipline_with_children(disciplines: Iterable[Any], chosen: int) -> frozenset[int]:

@@ -199,6 +199,24 @@ def test_search_by_the_exact_application_number_or_its_beginning(world):
     assert _numbers(_get(world, q=first.number[-6:])) == []
 
 
+@pytest.mark.parametrize("cap", [5000, 2], ids=["matches-read-once", "beyond-the-cap"])
+def test_a_search_counts_and_pages_the_same_however_many_it_matches(world, monkeypatch, cap):
+    monkeypatch.setattr("engcert.review.selectors_queue.SEARCH_CAP", cap)
+    monkeypatch.setattr("engcert.review.selectors_queue.PER_PAGE", 2)
+    wangs = [
+        queue_file(world, name=f"王{given}", state=state, submitted_minutes=i)
+        for i, (given, state) in enumerate(
+            [("伟", S.SUBMITTED), ("芳", S.INTERVIEWED), ("娜", S.SUBMITTED), ("强", S.RESUBMITTED)]
+        )
+    ]
+    queue_file(world, name="李娜", state=S.SUBMITTED)
+    response = _get(world, q="王", stage="review", page=2)
+    tabs = _tabs(response)
+    assert (tabs["all"], tabs["review"], tabs["committee"]) == (4, 3, 1)
+    assert _numbers(response) == [wangs[3].number]
+    assert (response.context["page"].number, response.context["page"].pages) == (2, 2)
+
+
 def test_search_by_identity_document_number_in_any_typing(world):
     number = builders.prc_id_number(birth=builders.date(1985, 3, 14), male=True, sequence=21)
     holder = queue_file(world, id_number=number)

@@ -73,3 +73,12 @@ def test_the_rows_and_their_counts_are_three_queries(world):
         (False, True),
         (False, False),
     ]
+
+
+def test_a_search_reads_its_matches_once_for_the_counts_and_the_page(world):
+    _files(world, 0, 3)
+    queries = _queries(world, {"q": "申请人"})
+    on_applications = [q for q in queries if 'FROM "applications_application"' in q]
+    assert len(queries) == 11
+    assert len(on_applications) == 2
+    assert not any("GROUP BY" in q for q in on_applications)

@@ -37,13 +37,12 @@ from engcert.review.selectors_queue import (
     QueueFilters,
     QueueStage,
     StageCount,
+    queue_counts_and_page,
     queue_filter,
     queue_in_stage,
     queue_order,
-    queue_page,
     queue_received,
     queue_rows,
-    queue_stage_counts,
 )
 
 S = ApplicationState
@@ -201,9 +200,7 @@ def queue(request: HttpRequest, society: str, pk: int) -> HttpResponse:
     ctx = _load(request, society, pk, request.GET)
     f = ctx.filters
     filtered = queue_filter(queue_received(batch=ctx.batch), f)
-    counts = queue_stage_counts(filtered)
-    total = next(c.count for c in counts if c.stage == f.stage)
-    page = queue_page(queue_in_stage(filtered, f.stage), total=total, filters=f, page=request.GET.get("page"))
+    counts, page = queue_counts_and_page(filtered, filters=f, page=request.GET.get("page"))
     link = _review_link(ctx.society)
     sort, _order = queue_order(f)
     query = request.GET.copy()
