@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "engcert.review",
     "engcert.examiners",
     "engcert.scoring",
+    "engcert.committee",
+    "engcert.notices",
+    "engcert.registration",
     "engcert.demo",
 ]
 

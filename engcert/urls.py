@@ -21,6 +21,11 @@ urlpatterns = [
     path("examiner/", include("engcert.scoring.urls")),
     path("applications/", include("engcert.applications.urls")),
     path("interviews/", include("engcert.examiners.urls_applicant")),
+    # Committee deliberation, public notice and the alliance's verification: each app keeps its
+    # staff, member and public pages under the prefixes it names in its own urls.py.
+    path("", include("engcert.committee.urls")),
+    path("", include("engcert.notices.urls")),
+    path("", include("engcert.registration.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -53,8 +53,14 @@ TRANSITIONS: dict[S, dict[S, frozenset[Actor]]] = {
     S.INTERVIEWED: {S.DELIBERATION: frozenset({ST})},
     S.DELIBERATION: {S.APPROVED: frozenset({ST, CO}), S.NOT_APPROVED: frozenset({ST, CO})},
     S.APPROVED: {S.PUBLIC_NOTICE: frozenset({ST})},
+    # An objection from the public arrives without an account: the system moves the file.
     S.PUBLIC_NOTICE: {S.OBJECTION: frozenset({ST, SY}), S.NOTICE_PASSED: frozenset({ST, SY})},
-    S.OBJECTION: {S.PUBLIC_NOTICE: frozenset({ST}), S.NOT_APPROVED: frozenset({ST})},
+    # A dismissed objection returns the file to the notice, or past it once the period is over.
+    S.OBJECTION: {
+        S.PUBLIC_NOTICE: frozenset({ST}),
+        S.NOTICE_PASSED: frozenset({ST}),
+        S.NOT_APPROVED: frozenset({ST}),
+    },
     S.NOTICE_PASSED: {S.WITH_ALLIANCE: frozenset({ST})},
     S.WITH_ALLIANCE: {S.REGISTERED: frozenset({AL}), S.NOTICE_PASSED: frozenset({AL})},
     S.REGISTERED: {S.CERTIFICATE_ISSUED: frozenset({ST, SY})},
@@ -73,6 +79,7 @@ REASON_REQUIRED: frozenset[tuple[S, S]] = frozenset(
         (S.SUBMITTED, S.REJECTED),
         (S.RESUBMITTED, S.REJECTED),
         (S.INTERVIEW_SCHEDULED, S.REVIEW_PASSED),
+        (S.DELIBERATION, S.APPROVED),
         (S.DELIBERATION, S.NOT_APPROVED),
         (S.OBJECTION, S.NOT_APPROVED),
         (S.WITH_ALLIANCE, S.NOTICE_PASSED),

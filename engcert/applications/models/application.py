@@ -45,6 +45,16 @@ class Application(models.Model):
     grade = models.ForeignKey(
         Grade, verbose_name=_("grade applied for"), on_delete=models.PROTECT, null=True, blank=True
     )
+    # The grade the committee approved: the one applied for, or a lower one the panel
+    # recommended. Written by the committee's decision; the notice and the register read it.
+    awarded_grade = models.ForeignKey(
+        Grade,
+        verbose_name=_("grade approved"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     discipline = models.ForeignKey(
         Discipline,
         verbose_name=_("professional field"),

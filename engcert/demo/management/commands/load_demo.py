@@ -249,7 +249,12 @@ class Command(BaseCommand):
                 else:
                     state = S(step.removeprefix("to:"))
                     actor = dict(AFTER_INTERVIEW)[state]
-                    application_transition(application=application, to_state=state, by=people[actor])
+                    application_transition(
+                        application=application,
+                        to_state=state,
+                        by=people[actor],
+                        reason="委员会审议通过。" if state == S.APPROVED else "",
+                    )
 
     def _print_logins(self) -> None:
         rows = [
