@@ -1,9 +1,15 @@
+"""The shared builders of the later stages reach the states they promise."""
+
+from __future__ import annotations
+
 from engcert.applications.enums import ApplicationState as S
+from tests.conftest import World
 from tests.evaluation_helpers import advance, candidate_interviewed
 
-def test_helpers_reach_registered(world):
-    a = candidate_interviewed(world, index=1)
-    assert a.state == S.INTERVIEWED and a.panel_assessment.meets_criteria
-    b = candidate_interviewed(world, index=2, meets=False)
-    assert not b.panel_assessment.meets_criteria
-    assert advance(world, a, to=S.REGISTERED).state == S.REGISTERED
+
+def test_builders_bring_a_candidate_from_interview_to_registration(world: World) -> None:
+    meets = candidate_interviewed(world, index=1)
+    short = candidate_interviewed(world, index=2, meets=False)
+    assert (meets.state, meets.panel_assessment.meets_criteria) == (S.INTERVIEWED, True)
+    assert (short.state, short.panel_assessment.meets_criteria) == (S.INTERVIEWED, False)
+    assert advance(world, meets, to=S.REGISTERED).state == S.REGISTERED
