@@ -51,6 +51,62 @@ PUBLIC_LABELS: dict[str, StrPromise] = {
     ApplicationState.WITHDRAWN: _("Withdrawn"),
 }
 
+# What happens next, in plain words, for the applicant's status box and their emails.
+NEXT_STEPS: dict[str, StrPromise] = {
+    ApplicationState.SUBMITTED: _(
+        "The society checks that your application is complete and that you meet the requirements "
+        "of the grade. You will receive an email when it has been checked."
+    ),
+    ApplicationState.RESUBMITTED: _(
+        "The society checks the sections you changed. You will receive an email when it has been checked."
+    ),
+    ApplicationState.REVIEW_PASSED: _(
+        "The society is arranging your interview with a panel of examiners. You will receive an "
+        "email with the time and place."
+    ),
+    ApplicationState.INTERVIEW_SCHEDULED: _(
+        "Your interview is arranged; its time and place are shown on this page."
+    ),
+    ApplicationState.INTERVIEWED: _(
+        "The examiners have recorded their assessment. The society's committee will deliberate on "
+        "your application at its next meeting."
+    ),
+    ApplicationState.DELIBERATION: _(
+        "The committee will deliberate on your application. You will receive an email with its decision."
+    ),
+    ApplicationState.APPROVED: _(
+        "The committee has approved your application. Your name, unit, grade and field will be "
+        "published in a public notice for a few working days, during which anyone may raise a question."
+    ),
+    ApplicationState.PUBLIC_NOTICE: _(
+        "Your name, unit, grade and field are published in the society's public notice. When the "
+        "notice period ends, the society sends your result to the alliance for registration."
+    ),
+    ApplicationState.OBJECTION: _(
+        "Someone raised a question during the public notice and the society is looking into it. You "
+        "need not do anything unless the society contacts you; you will receive an email with the outcome."
+    ),
+    ApplicationState.NOTICE_PASSED: _(
+        "The public notice has ended. The society will send your result to the alliance for "
+        "verification and registration."
+    ),
+    ApplicationState.WITH_ALLIANCE: _(
+        "The alliance is verifying your evaluation. When it confirms, you are registered and given "
+        "a national member number."
+    ),
+    ApplicationState.REGISTERED: _(
+        "You are registered as an engineer member. The society will issue your certificate."
+    ),
+    ApplicationState.CERTIFICATE_ISSUED: _("Your certificate has been issued."),
+    ApplicationState.REJECTED: _(
+        "Your application was not accepted at the initial review. The reason is shown in the history below."
+    ),
+    ApplicationState.NOT_APPROVED: _(
+        "Your application was not approved. The reason is shown in the history below."
+    ),
+    ApplicationState.WITHDRAWN: _("You withdrew this application."),
+}
+
 # Named groups used by queries and rules.
 EDITABLE_BY_APPLICANT = frozenset({ApplicationState.DRAFT, ApplicationState.RETURNED})
 FINAL = frozenset(

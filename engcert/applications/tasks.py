@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
-from engcert.applications.enums import PUBLIC_LABELS, ApplicationState
+from engcert.applications.enums import NEXT_STEPS, PUBLIC_LABELS, ApplicationState
 from engcert.applications.models import Application
 from engcert.applications.sections import SECTION_BY_KEY
 
@@ -24,6 +24,7 @@ def application_notify_state_change(
             "application": application,
             "status": PUBLIC_LABELS[to_state],
             "reason": reason,
+            "next_step": NEXT_STEPS.get(to_state, ""),
             "revision_items": _revision_items(application) if to_state == ApplicationState.RETURNED else [],
             "url": f"{settings.SITE_URL}/applications/{application.uid}/",
         }

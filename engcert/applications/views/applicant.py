@@ -30,6 +30,7 @@ from engcert.applications.domain.completeness import application_problems
 from engcert.applications.domain.eligibility import application_eligibility
 from engcert.applications.enums import (
     EDITABLE_BY_APPLICANT,
+    NEXT_STEPS,
     PUBLIC_LABELS,
     WITHDRAWABLE,
     ApplicationState,
@@ -166,6 +167,7 @@ def application_detail(request: HttpRequest, uid: UUID) -> HttpResponse:
                 (key for key in SECTION_KEYS if section_open(application, key)), SECTION_KEYS[0]
             ),
             "title_check": _title_check(application),
+            "next_step": NEXT_STEPS.get(application.state, "") if is_applicant else "",
         },
     )
 
