@@ -72,6 +72,12 @@ class ChainReport:
         return self.broken_at is None and not self.problem
 
 
+def audit_event_intact(event: AuditEvent) -> bool:
+    """Whether the event still hashes to the value the chain recorded for it (an edit in the
+    database that did not recompute the hash shows here; one that did shows in the chain check)."""
+    return _digest(event.payload()) == event.hash
+
+
 def audit_chain_verify(*, chain: str = MAIN_CHAIN) -> ChainReport:
     """Recompute every link; name the first event whose hash or link does not hold."""
     expected_prev = GENESIS_HASH

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from engcert.review.views import initial
+from engcert.review.views import history, initial
 
 app_name = "review"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -18,4 +18,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(
         "<slug:society>/applications/<uuid:uid>/review/changes/", initial.application_changes, name="changes"
     ),
+    path("<slug:society>/applications/<uuid:uid>/history/", history.application_history, name="history"),
 ]
