@@ -28,9 +28,9 @@ from run import (
     BENCH,
     OUT,
     PYTHON,
-    VENV_BIN,
     Processes,
     database_recreate,
+    gunicorn_command,
     load_sample,
     locust,
     log,
@@ -248,21 +248,7 @@ def main(args: argparse.Namespace, command: str) -> dict[str, Any]:
 
     procs = Processes()
     try:
-        gunicorn = [
-            str(VENV_BIN / "gunicorn"),
-            "engcert.wsgi",
-            "--bind",
-            f"127.0.0.1:{args.port}",
-            "--workers",
-            str(args.workers),
-            "--worker-class",
-            args.worker_class,
-            "--threads",
-            str(args.threads if args.worker_class == "gthread" else 1),
-            "--timeout",
-            "60",
-        ]
-        server = procs.start(gunicorn, env, work / "gunicorn.log")
+        server = procs.start(gunicorn_command(args), env, work / "gunicorn.log")
         wait_healthy(f"http://127.0.0.1:{args.port}/healthz")
         for _ in range(200):
             urllib.request.urlopen(f"http://127.0.0.1:{args.port}/healthz", timeout=5).read()

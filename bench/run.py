@@ -225,6 +225,27 @@ def seed(args: argparse.Namespace, env: dict[str, str]) -> dict[str, Any]:
 # -- the server ----------------------------------------------------------------------------------
 
 
+def gunicorn_command(args: argparse.Namespace, *, graceful_timeout: int | None = None) -> list[str]:
+    """gunicorn serving engcert as in production, on 127.0.0.1 with the worker flags of `args`."""
+    command = [
+        str(VENV_BIN / "gunicorn"),
+        "engcert.wsgi",
+        "--bind",
+        f"127.0.0.1:{args.port}",
+        "--workers",
+        str(args.workers),
+        "--worker-class",
+        args.worker_class,
+        "--threads",
+        str(args.threads if args.worker_class == "gthread" else 1),
+        "--timeout",
+        "60",
+    ]
+    if graceful_timeout is not None:
+        command += ["--graceful-timeout", str(graceful_timeout)]
+    return command
+
+
 class Processes:
     """gunicorn and the task worker, each in its own process group, stopped by id."""
 
@@ -638,23 +659,7 @@ def rush_main(args: argparse.Namespace) -> None:
 
     procs = Processes()
     try:
-        gunicorn = [
-            str(VENV_BIN / "gunicorn"),
-            "engcert.wsgi",
-            "--bind",
-            f"127.0.0.1:{args.port}",
-            "--workers",
-            str(args.workers),
-            "--worker-class",
-            args.worker_class,
-            "--threads",
-            str(args.threads if args.worker_class == "gthread" else 1),
-            "--timeout",
-            "60",
-            "--graceful-timeout",
-            "10",
-        ]
-        procs.start(gunicorn, env, work / "gunicorn.log")
+        procs.start(gunicorn_command(args, graceful_timeout=10), env, work / "gunicorn.log")
         procs.start(
             [PYTHON, "manage.py", "db_worker", "--queue-name", "*", "--no-startup-delay"],
             env,
