@@ -39,6 +39,35 @@ def examiner(i, fields, days=DAYS):
     return ExaminerSpec(id=100 + i, label=f"E{i}", disciplines=frozenset(fields), days=frozenset(days))
 
 
+ONE_ROOM = (RoomSpec(1, "Room 1", frozenset(DAYS)),)
+
+
+def scheduling_problem(
+    candidates,
+    examiners,
+    *,
+    days=DAYS,
+    rooms=ONE_ROOM,
+    conflicts=(),
+    panel_size=2,
+    max_per_day=6,
+    day_minutes=480,
+) -> ScheduleProblem:
+    """One room free on every day, eight-hour days of at most six interviews with ten minutes
+    between them, unless the test says otherwise."""
+    return ScheduleProblem(
+        days=days,
+        candidates=tuple(candidates),
+        examiners=tuple(examiners),
+        rooms=rooms,
+        conflicts=frozenset(conflicts),
+        panel_size=panel_size,
+        max_per_day=max_per_day,
+        day_minutes=day_minutes,
+        break_minutes=10,
+    )
+
+
 def realistic() -> ScheduleProblem:
     candidates = (
         [candidate(i, POWER) for i in range(1, 9)]
@@ -59,20 +88,17 @@ def realistic() -> ScheduleProblem:
         examiner(9, {THERMAL, GENERATION}, days=DAYS[:1]),
     ]
     conflicts = {(1, 101), (2, 101), (9, 103), (16, 108), (17, 105), (13, 107)}
-    return ScheduleProblem(
-        days=DAYS,
-        candidates=tuple(candidates),
-        examiners=tuple(examiners),
+    return scheduling_problem(
+        candidates,
+        examiners,
         rooms=(
             RoomSpec(1, "Room 1", frozenset(DAYS)),
             RoomSpec(2, "Room 2", frozenset(DAYS[1:])),  # already taken on the first day
             RoomSpec(3, "Online", frozenset(DAYS)),
         ),
-        conflicts=frozenset(conflicts),
-        panel_size=2,
+        conflicts=conflicts,
         max_per_day=4,
         day_minutes=240,
-        break_minutes=10,
     )
 
 
@@ -133,16 +159,11 @@ def test_the_same_problem_gives_the_same_schedule():
 
 
 def test_loads_are_balanced_when_everyone_could_take_an_equal_share():
-    problem = ScheduleProblem(
+    problem = scheduling_problem(
+        [candidate(i, POWER) for i in range(1, 13)],
+        [examiner(i, {POWER}, days=DAYS[:2]) for i in range(1, 5)],
         days=DAYS[:2],
-        candidates=tuple(candidate(i, POWER) for i in range(1, 13)),
-        examiners=tuple(examiner(i, {POWER}, days=DAYS[:2]) for i in range(1, 5)),
         rooms=(RoomSpec(1, "Room 1", frozenset(DAYS[:2])), RoomSpec(2, "Room 2", frozenset(DAYS[:2]))),
-        conflicts=frozenset(),
-        panel_size=2,
-        max_per_day=6,
-        day_minutes=480,
-        break_minutes=10,
     )
     result = schedule_solve(problem, time_limit=10, workers=2)
     check_every_rule(problem, result.sessions)
@@ -152,21 +173,16 @@ def test_loads_are_balanced_when_everyone_could_take_an_equal_share():
 
 def test_loads_favour_the_examiners_with_room_to_spare():
     # One examiner is free on both days, three only on one: the heaviest load stays as low as it can.
-    problem = ScheduleProblem(
-        days=DAYS[:2],
-        candidates=tuple(candidate(i, POWER) for i in range(1, 7)),
-        examiners=(
+    problem = scheduling_problem(
+        [candidate(i, POWER) for i in range(1, 7)],
+        (
             examiner(1, {POWER}, days=DAYS[:2]),
             examiner(2, {POWER}, days=DAYS[:1]),
             examiner(3, {POWER}, days=DAYS[1:2]),
             examiner(4, {POWER}, days=DAYS[1:2]),
         ),
+        days=DAYS[:2],
         rooms=(RoomSpec(1, "Room 1", frozenset(DAYS[:2])),),
-        conflicts=frozenset(),
-        panel_size=2,
-        max_per_day=6,
-        day_minutes=480,
-        break_minutes=10,
     )
     result = schedule_solve(problem, time_limit=10, workers=2)
     check_every_rule(problem, result.sessions)
@@ -179,16 +195,10 @@ def message(result):
 
 
 def test_too_few_examiners_is_explained_and_nothing_is_proposed():
-    problem = ScheduleProblem(
-        days=DAYS,
-        candidates=(candidate(1, POWER), candidate(2, POWER)),
-        examiners=(examiner(1, {POWER}), examiner(2, {TRANSMISSION})),
-        rooms=(RoomSpec(1, "Room 1", frozenset(DAYS)),),
-        conflicts=frozenset(),
+    problem = scheduling_problem(
+        (candidate(1, POWER), candidate(2, POWER)),
+        (examiner(1, {POWER}), examiner(2, {TRANSMISSION})),
         panel_size=3,
-        max_per_day=6,
-        day_minutes=480,
-        break_minutes=10,
     )
     result = schedule_solve(problem, time_limit=5)
     assert result.feasible is False
@@ -200,20 +210,13 @@ def test_too_few_examiners_is_explained_and_nothing_is_proposed():
 
 
 def test_candidates_without_an_examiner_of_their_field_are_named():
-    problem = ScheduleProblem(
-        days=DAYS,
-        candidates=(
+    problem = scheduling_problem(
+        (
             candidate(1, POWER),
             candidate(2, HYDRO, parent=GENERATION),
             candidate(3, HYDRO, parent=GENERATION),
         ),
-        examiners=(examiner(1, {POWER}), examiner(2, {THERMAL}), examiner(3, {TRANSMISSION})),
-        rooms=(RoomSpec(1, "Room 1", frozenset(DAYS)),),
-        conflicts=frozenset(),
-        panel_size=2,
-        max_per_day=6,
-        day_minutes=480,
-        break_minutes=10,
+        (examiner(1, {POWER}), examiner(2, {THERMAL}), examiner(3, {TRANSMISSION})),
     )
     result = schedule_solve(problem, time_limit=5)
     assert result.feasible is False
@@ -223,16 +226,10 @@ def test_candidates_without_an_examiner_of_their_field_are_named():
 
 
 def test_a_candidate_in_conflict_with_every_examiner_of_their_field_is_named():
-    problem = ScheduleProblem(
-        days=DAYS,
-        candidates=(candidate(1, POWER), candidate(2, POWER)),
-        examiners=(examiner(1, {POWER}), examiner(2, {POWER}), examiner(3, {TRANSMISSION})),
-        rooms=(RoomSpec(1, "Room 1", frozenset(DAYS)),),
-        conflicts=frozenset({(2, 101), (2, 102)}),
-        panel_size=2,
-        max_per_day=6,
-        day_minutes=480,
-        break_minutes=10,
+    problem = scheduling_problem(
+        (candidate(1, POWER), candidate(2, POWER)),
+        (examiner(1, {POWER}), examiner(2, {POWER}), examiner(3, {TRANSMISSION})),
+        conflicts={(2, 101), (2, 102)},
     )
     result = schedule_solve(problem, time_limit=5)
     assert result.feasible is False
@@ -242,16 +239,9 @@ def test_a_candidate_in_conflict_with_every_examiner_of_their_field_is_named():
 
 
 def test_a_candidate_who_cannot_come_on_any_workable_day_is_named():
-    problem = ScheduleProblem(
-        days=DAYS,
-        candidates=(candidate(1, POWER, unavailable=DAYS[:2]), candidate(2, POWER)),
-        examiners=(examiner(1, {POWER}, days=DAYS[:2]), examiner(2, {POWER}, days=DAYS[:2])),
-        rooms=(RoomSpec(1, "Room 1", frozenset(DAYS)),),
-        conflicts=frozenset(),
-        panel_size=2,
-        max_per_day=6,
-        day_minutes=480,
-        break_minutes=10,
+    problem = scheduling_problem(
+        (candidate(1, POWER, unavailable=DAYS[:2]), candidate(2, POWER)),
+        (examiner(1, {POWER}, days=DAYS[:2]), examiner(2, {POWER}, days=DAYS[:2])),
     )
     result = schedule_solve(problem, time_limit=5)
     assert result.feasible is False
@@ -262,16 +252,10 @@ def test_a_candidate_who_cannot_come_on_any_workable_day_is_named():
 
 
 def test_too_little_room_for_everyone_is_explained_with_the_numbers():
-    problem = ScheduleProblem(
+    problem = scheduling_problem(
+        [candidate(i, POWER) for i in range(1, 10)],
+        [examiner(i, {POWER}) for i in range(1, 7)],
         days=DAYS[:1],
-        candidates=tuple(candidate(i, POWER) for i in range(1, 10)),
-        examiners=tuple(examiner(i, {POWER}) for i in range(1, 7)),
-        rooms=(RoomSpec(1, "Room 1", frozenset(DAYS)),),
-        conflicts=frozenset(),
-        panel_size=2,
-        max_per_day=6,
-        day_minutes=480,
-        break_minutes=10,
     )
     result = schedule_solve(problem, time_limit=5)
     assert result.feasible is False
@@ -295,25 +279,19 @@ def test_a_scaled_down_bench_batch_is_scheduled_within_every_rule():
 
 def test_when_the_fields_need_more_rooms_than_there_are_the_candidates_left_out_are_named():
     # Three fields, one room, one day: every panel's chair must examine its candidates' field.
-    problem = ScheduleProblem(
-        days=DAYS[:1],
-        candidates=(
+    problem = scheduling_problem(
+        (
             candidate(1, POWER),
             candidate(2, TRANSMISSION),
             candidate(3, THERMAL, parent=GENERATION),
         ),
-        examiners=(
+        (
             examiner(1, {POWER}),
             examiner(2, {TRANSMISSION}),
             examiner(3, {THERMAL}),
             examiner(4, {HYDRO}),
         ),
-        rooms=(RoomSpec(1, "Room 1", frozenset(DAYS)),),
-        conflicts=frozenset(),
-        panel_size=2,
-        max_per_day=6,
-        day_minutes=480,
-        break_minutes=10,
+        days=DAYS[:1],
     )
     result = schedule_solve(problem, time_limit=10, workers=2)
     assert result.feasible is False
