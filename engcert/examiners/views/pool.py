@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -206,21 +209,44 @@ def examiner_active(request: HttpRequest, society: str, pk: int) -> HttpResponse
     return _back(org.code, examiner.pk)
 
 
-@login_required
-@require_POST
-def employment_add(request: HttpRequest, society: str, pk: int) -> HttpResponse:
+def _examiner_record_add(
+    request: HttpRequest,
+    society: str,
+    pk: int,
+    *,
+    form_class: type[forms.Form],
+    add: Callable[..., object],
+    added: str,
+    anchor: str,
+) -> HttpResponse:
+    """Add a record the examiner's page lists (an earlier employer, a declared relation) from
+    its form; the domain's objection or the form's errors come back as messages on that page."""
     org, examiner = get_examiner_for_staff(user=_user(request), code=society, pk=pk)
-    form = EmploymentForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            examiner_employment_add(examiner=examiner, by=_user(request), **form.cleaned_data)
+            add(examiner=examiner, by=_user(request), **form.cleaned_data)
         except PoolError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("The earlier employer was added."))
+            messages.success(request, added)
     else:
         _form_errors(request, form)
-    return _back(org.code, examiner.pk, "#employers")
+    return _back(org.code, examiner.pk, anchor)
+
+
+@login_required
+@require_POST
+def employment_add(request: HttpRequest, society: str, pk: int) -> HttpResponse:
+    return _examiner_record_add(
+        request,
+        society,
+        pk,
+        form_class=EmploymentForm,
+        add=examiner_employment_add,
+        added=_("The earlier employer was added."),
+        anchor="#employers",
+    )
 
 
 @login_required
@@ -264,18 +290,15 @@ def days_change(request: HttpRequest, society: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def relation_add(request: HttpRequest, society: str, pk: int) -> HttpResponse:
-    org, examiner = get_examiner_for_staff(user=_user(request), code=society, pk=pk)
-    form = RelationForm(request.POST)
-    if form.is_valid():
-        try:
-            declared_relation_add(examiner=examiner, by=_user(request), **form.cleaned_data)
-        except PoolError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("The declared relation was recorded."))
-    else:
-        _form_errors(request, form)
-    return _back(org.code, examiner.pk, "#relations")
+    return _examiner_record_add(
+        request,
+        society,
+        pk,
+        form_class=RelationForm,
+        add=declared_relation_add,
+        added=_("The declared relation was recorded."),
+        anchor="#relations",
+    )
 
 
 @login_required
