@@ -1,5 +1,8 @@
 """Fetching a candidate for the examiner or staff asking: 404 for outsiders, 403 for those who
-may know the candidate but not act on the file."""
+may know the candidate but not act on the file.
+
+The society a staff page acts for is checked as on the batches pages: `get_society_for_staff`
+is the batches app's, offered here too for the staff pages that take their checks from here."""
 
 from __future__ import annotations
 
@@ -10,9 +13,9 @@ from django.http import Http404
 
 from engcert.accounts.models import User
 from engcert.applications.models import Application
+from engcert.batches.access import get_society_for_staff as get_society_for_staff
 from engcert.examiners.enums import ACTIVE_SEATS
 from engcert.examiners.models import PanelSeat
-from engcert.organisations.enums import OrganisationKind
 from engcert.organisations.models import Organisation
 from engcert.scoring.selectors import examiner_seats
 
@@ -50,13 +53,6 @@ def get_seat_for_examiner(*, user: User, uid: UUID) -> PanelSeat:
     if seats:
         raise SeatClosed(seats[0])
     raise Http404
-
-
-def get_society_for_staff(*, user: User, code: str) -> Organisation:
-    society = Organisation.objects.filter(kind=OrganisationKind.SOCIETY, code=code).first()
-    if society is None or not user.has_perm("batches.manage_batches", society):
-        raise Http404
-    return society
 
 
 def get_application_for_society_staff(*, user: User, society: Organisation, uid: UUID) -> Application:

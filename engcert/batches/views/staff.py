@@ -11,25 +11,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from engcert.accounts.models import User
 from engcert.applications.enums import ApplicationState
+from engcert.batches.access import get_society_for_staff
 from engcert.batches.domain import BatchError, batch_publish, batch_saved
 from engcert.batches.enums import BatchStatus
 from engcert.batches.forms import BatchForm
 from engcert.batches.models import Batch
 from engcert.batches.selectors import batch_list_for_society
 from engcert.frameworks.selectors import framework_version_current
-from engcert.organisations.enums import OrganisationKind
-from engcert.organisations.models import Organisation
 from engcert.organisations.selectors import societies_where_staff
-
-
-def get_society_for_staff(*, user: User, code: str) -> Organisation:
-    """404 for a society that does not exist or where this person is not staff."""
-    society = Organisation.objects.filter(kind=OrganisationKind.SOCIETY, code=code).first()
-    if society is None or not user.has_perm("batches.manage_batches", society):
-        raise Http404
-    return society
 
 
 @login_required

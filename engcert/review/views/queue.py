@@ -25,8 +25,8 @@ from engcert.applications.enums import ApplicationState
 from engcert.applications.models import Application
 from engcert.applications.rules import is_society_staff
 from engcert.audit.domain import audit_event_append
+from engcert.batches.access import get_society_for_staff
 from engcert.batches.models import Batch
-from engcert.batches.views.staff import get_society_for_staff
 from engcert.organisations.enums import OrganisationKind
 from engcert.organisations.models import Discipline, Organisation, in_reader_language
 from engcert.review.domain import ReviewError, initial_review_pass
