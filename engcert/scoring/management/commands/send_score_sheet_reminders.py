@@ -14,4 +14,4 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         sent = score_sheet_reminders_send.call()
-        self.stdout.write(f"{sent} reminder email(s) sent.")
+        self.stdout.write(f"{sent} reminder {'email' if sent == 1 else 'emails'} sent.")
