@@ -1,0 +1,101 @@
+"""Reads of notices for the public pages and the staff's."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from django.db.models import Count, Q, QuerySet
+
+from engcert.applications.enums import ApplicationState as S
+from engcert.notices.enums import ObjectionStatus
+from engcert.notices.models import Notice, NoticeEntry, Objection
+from engcert.organisations.models import Organisation
+
+# How long an ended notice stays on the public list of notices.
+RECENT_DAYS = 90
+
+# Candidates a notice still lists: not those an upheld objection removed from it.
+LISTED_STATES = [
+    S.PUBLIC_NOTICE,
+    S.OBJECTION,
+    S.NOTICE_PASSED,
+    S.WITH_ALLIANCE,
+    S.REGISTERED,
+    S.CERTIFICATE_ISSUED,
+]
+LISTED = Q(application__state__in=LISTED_STATES)
+
+
+def notice_public_list(*, now: datetime) -> QuerySet[Notice]:
+    """Notices that have begun and are running, or ended within the last ``RECENT_DAYS`` days."""
+    return (
+        Notice.objects.filter(starts_at__lte=now, ends_at__gte=now - timedelta(days=RECENT_DAYS))
+        .select_related("batch__society")
+        .annotate(listed=Count("entries", filter=Q(entries__application__state__in=LISTED_STATES)))
+        .order_by("-starts_at", "-pk")
+    )
+
+
+def notice_public_get(*, uid: UUID, now: datetime) -> Notice | None:
+    return (
+        Notice.objects.filter(uid=uid, starts_at__lte=now, ends_at__gte=now - timedelta(days=RECENT_DAYS))
+        .select_related("batch__society")
+        .first()
+    )
+
+
+def notice_public_entries(*, notice: Notice) -> QuerySet[NoticeEntry]:
+    """The rows of the public page: only what the four public columns need."""
+    return (
+        notice.entries.filter(LISTED)
+        .select_related(
+            "application__unit",
+            "application__grade",
+            "application__awarded_grade",
+            "application__discipline__parent",
+        )
+        .only(
+            "uid",
+            "position",
+            "notice_id",
+            "application__full_name",
+            "application__state",
+            "application__unit__name",
+            "application__unit__name_en",
+            "application__grade__name",
+            "application__grade__name_en",
+            "application__awarded_grade__name",
+            "application__awarded_grade__name_en",
+            "application__discipline__name",
+            "application__discipline__name_en",
+            "application__discipline__parent__name",
+            "application__discipline__parent__name_en",
+        )
+        .order_by("position")
+    )
+
+
+def notice_staff_list(*, society: Organisation) -> QuerySet[Notice]:
+    return (
+        Notice.objects.filter(batch__society=society)
+        .select_related("batch")
+        .annotate(
+            candidates=Count("entries", distinct=True),
+            open_objections=Count(
+                "entries__objections",
+                filter=Q(entries__objections__status=ObjectionStatus.OPEN),
+                distinct=True,
+            ),
+        )
+        .order_by("-starts_at", "-pk")
+    )
+
+
+def notice_objections(*, notice: Notice) -> QuerySet[Objection]:
+    return (
+        Objection.objects.filter(entry__notice=notice)
+        .select_related("entry__application")
+        .defer("objector_name", "objector_phone", "objector_email", "investigation_notes")
+        .order_by("received_at", "pk")
+    )
