@@ -36,9 +36,11 @@ from run import (
     log,
     machine,
     manage,
+    markers_replace,
     run,
     server_env,
     stats_table,
+    summary_print,
     wait_healthy,
 )
 
@@ -181,27 +183,21 @@ def results_md_update(text: str) -> None:
     current = path.read_text(encoding="utf-8")
     if BEGIN not in current:
         current = current.rstrip("\n") + "\n\n## The staff work queue\n\n" + BEGIN + "\n" + END + "\n"
-    head, rest = current.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    path.write_text(f"{head}{BEGIN}\n{text}{END}{tail}", encoding="utf-8")
+    path.write_text(markers_replace(current, text, begin=BEGIN, end=END), encoding="utf-8")
 
 
 def print_summary(report: dict[str, Any]) -> None:
     print()
-    for name, value, ok in verdicts(report):
-        print(f"{name:<44} {value[:70]:<70} {'yes' if ok else 'NO'}")
-    for title, stats in (
-        ("ceiling", report["ceiling"]["stats"]),
-        ("baseline", report["solo"]["stats"]),
-        ("queue", report["queue"]["stats"]),
-    ):
-        print(
-            f"\n{title}: {'request':<34} {'count':>6} {'fail':>5} {'req/s':>7} {'p50':>6} {'p95':>6} {'p99':>6}"
-        )
-        for name, row in stats.items():
-            print(
-                f"{'':<10}{name[:34]:<34} {row['count']:>6.0f} {row['failures']:>5.0f} {row['rps']:>7.1f} {row['p50']:>6.0f} {row['p95']:>6.0f} {row['p99']:>6.0f}"
-            )
+    summary_print(
+        verdicts(report),
+        {
+            "ceiling": report["ceiling"]["stats"],
+            "baseline": report["solo"]["stats"],
+            "queue": report["queue"]["stats"],
+        },
+        target_width=44,
+        request_width=34,
+    )
 
 
 def _cpu_per_request(master_pid: int, before: float, result: dict[str, Any]) -> float:

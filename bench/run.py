@@ -581,28 +581,50 @@ def results_md_update(text: str) -> None:
     )
     if BEGIN not in current:
         current += "\n" + BEGIN + "\n" + END + "\n"
-    head, rest = current.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    path.write_text(f"{head}{BEGIN}\n{text}{END}{tail}", encoding="utf-8")
+    path.write_text(markers_replace(current, text, begin=BEGIN, end=END), encoding="utf-8")
+
+
+def markers_replace(current: str, text: str, *, begin: str, end: str) -> str:
+    """`current` with `text` between its `begin` and `end` markers; the rest stays as it was."""
+    head, rest = current.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{begin}\n{text}{end}{tail}"
 
 
 def print_summary(report: dict[str, Any]) -> None:
     print()
     print(f"{'target':<52} {'measured':<70} met")
-    for name, value, ok in verdicts(report):
-        print(f"{name:<52} {value[:70]:<70} {'yes' if ok else 'NO'}")
-    for title, stats in (
-        ("ceiling", report["ceiling"]["stats"]),
-        ("baseline", report["solo"]["stats"]),
-        ("rush", report["rush"]["stats"]),
-        ("draft save", report["draft"]["stats"]),
-    ):
+    summary_print(
+        verdicts(report),
+        {
+            "ceiling": report["ceiling"]["stats"],
+            "baseline": report["solo"]["stats"],
+            "rush": report["rush"]["stats"],
+            "draft save": report["draft"]["stats"],
+        },
+        target_width=52,
+        request_width=44,
+    )
+
+
+def summary_print(
+    verdict_rows: list[tuple[str, str, bool]],
+    sections: dict[str, dict[str, dict[str, float]]],
+    *,
+    target_width: int,
+    request_width: int,
+) -> None:
+    """The targets met or not, then a table of each phase's requests, on stdout."""
+    for name, value, ok in verdict_rows:
+        print(f"{name:<{target_width}} {value[:70]:<70} {'yes' if ok else 'NO'}")
+    indent = max(len(title) for title in sections) + 2
+    for title, stats in sections.items():
         print(
-            f"\n{title}: {'request':<44} {'count':>6} {'fail':>5} {'req/s':>7} {'p50':>6} {'p95':>6} {'p99':>6}"
+            f"\n{title}: {'request':<{request_width}} {'count':>6} {'fail':>5} {'req/s':>7} {'p50':>6} {'p95':>6} {'p99':>6}"
         )
         for name, row in stats.items():
             print(
-                f"{'':<12}{name[:44]:<44} {row['count']:>6.0f} {row['failures']:>5.0f} {row['rps']:>7.1f} {row['p50']:>6.0f} {row['p95']:>6.0f} {row['p99']:>6.0f}"
+                f"{'':<{indent}}{name[:request_width]:<{request_width}} {row['count']:>6.0f} {row['failures']:>5.0f} {row['rps']:>7.1f} {row['p50']:>6.0f} {row['p95']:>6.0f} {row['p99']:>6.0f}"
             )
 
 
