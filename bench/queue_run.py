@@ -31,16 +31,19 @@ from run import (
     Processes,
     database_recreate,
     gunicorn_command,
+    load_line,
     load_sample,
     locust,
     log,
     machine,
+    machine_line,
     manage,
     markers_replace,
     run,
     server_env,
     stats_table,
     summary_print,
+    verdicts_table,
     wait_healthy,
 )
 
@@ -134,9 +137,7 @@ def markdown(report: dict[str, Any]) -> str:
     lines = [
         f"Run {report['started']} ({report['total_seconds']:.0f} s in all) with `{report['command']}`.",
         "",
-        f"Machine: {m['nproc']} cores ({m['cpu']}), {m['ram']} RAM; PostgreSQL {m['postgresql']}; Python {m['python']}; "
-        f"Django {m['django']}, gunicorn {m['gunicorn']}, locust {m['locust']}, psycopg {m['psycopg']}. "
-        "Load generator, server and database share the machine.",
+        machine_line(m, sharing="Load generator, server and database"),
         "",
         f"Server: gunicorn {c['workers']} {c['worker_class']} workers, DEBUG off. Seeded in {seed['seconds']:.0f} s: "
         f"one batch of {seed['applications']} submitted applications "
@@ -146,9 +147,7 @@ def markdown(report: dict[str, Any]) -> str:
         + "; ".join(f"{k} {v}" for k, v in report["indexes"].items())
         + ".",
         "",
-        "| target | measured | met |",
-        "|---|---|:-:|",
-        *[f"| {name} | {value} | {'yes' if ok else '**no**'} |" for name, value, ok in verdicts(report)],
+        *verdicts_table(verdicts(report)),
         "",
         f"Ceiling: {report['ceiling']['rps']:.0f} req/s (GET /healthz, {c['ceiling_users']} users, {c['ceiling_seconds']} s).",
         f"Queue: {c['queue_users']} staff users, each pausing {queue['tally'].get('notes', {}).get('wait_seconds', '?')} s "
@@ -165,12 +164,7 @@ def markdown(report: dict[str, Any]) -> str:
         "",
         *stats_table(f"Queue: {c['queue_users']} staff users", queue["stats"]),
         "",
-        "Load average (1, 5, 15 min) and other busy processes on the machine during the run: "
-        + "; ".join(
-            f"{phase} {' '.join(sample['loadavg'])}"
-            + (f" ({', '.join(sample['busy_other_processes'])})" if sample["busy_other_processes"] else "")
-            for phase, sample in report["load"].items()
-        ),
+        load_line(report["load"]),
     ]
     if queue["failures"]:
         lines += ["", "Failures (first ones):", ""]

@@ -502,6 +502,33 @@ def stats_table(title: str, stats: dict[str, dict[str, float]]) -> list[str]:
     return lines
 
 
+def machine_line(m: dict[str, str], *, sharing: str) -> str:
+    """The machine and the versions measured, and what shared the machine (`sharing`)."""
+    return (
+        f"Machine: {m['nproc']} cores ({m['cpu']}), {m['ram']} RAM; PostgreSQL {m['postgresql']}; Python {m['python']}; "
+        f"Django {m['django']}, gunicorn {m['gunicorn']}, locust {m['locust']}, psycopg {m['psycopg']}. "
+        f"{sharing} share the machine."
+    )
+
+
+def verdicts_table(rows: list[tuple[str, str, bool]]) -> list[str]:
+    return [
+        "| target | measured | met |",
+        "|---|---|:-:|",
+        *[f"| {name} | {value} | {'yes' if ok else '**no**'} |" for name, value, ok in rows],
+    ]
+
+
+def load_line(load: dict[str, dict[str, Any]]) -> str:
+    """The load average after each phase, with the other busy processes, so a reader can tell a
+    quiet machine's figures from a shared one's."""
+    return "Load average (1, 5, 15 min) and other busy processes on the machine during the run: " + "; ".join(
+        f"{phase} {' '.join(sample['loadavg'])}"
+        + (f" ({', '.join(sample['busy_other_processes'])})" if sample["busy_other_processes"] else "")
+        for phase, sample in load.items()
+    )
+
+
 def markdown(report: dict[str, Any]) -> str:
     m = report["machine"]
     c = report["config"]
@@ -510,9 +537,7 @@ def markdown(report: dict[str, Any]) -> str:
     lines = [
         f"Run {report['started']} ({report['total_seconds']:.0f} s in all) with `{report['command']}`.",
         "",
-        f"Machine: {m['nproc']} cores ({m['cpu']}), {m['ram']} RAM; PostgreSQL {m['postgresql']}; Python {m['python']}; "
-        f"Django {m['django']}, gunicorn {m['gunicorn']}, locust {m['locust']}, psycopg {m['psycopg']}. "
-        "Load generator, server, task worker and database share the machine.",
+        machine_line(m, sharing="Load generator, server, task worker and database"),
         "",
         f"Server: gunicorn {c['workers']} {c['worker_class']} workers"
         + (f" x {c['threads']} threads" if c["worker_class"] == "gthread" else "")
@@ -521,9 +546,7 @@ def markdown(report: dict[str, Any]) -> str:
         f"({', '.join(f'{k} {v}' for k, v in sorted(report['seed']['by_state'].items()))}), {report['seed']['audit_events']} audit events. "
         f"One login's password hash (PBKDF2, Django default) costs {report['login_hash_ms']:.0f} ms of CPU.",
         "",
-        "| target | measured | met |",
-        "|---|---|:-:|",
-        *[f"| {name} | {value} | {'yes' if ok else '**no**'} |" for name, value, ok in verdicts(report)],
+        *verdicts_table(verdicts(report)),
         "",
         f"Ceiling: {report['ceiling']['rps']:.0f} req/s (GET /healthz, {c['ceiling_users']} users, {c['ceiling_seconds']} s).",
         f"Rush: {acked} of {rush['applicants']} applicants submitted by {c['rush_users']} concurrent users in {rush['seconds']:.0f} s"
@@ -551,12 +574,7 @@ def markdown(report: dict[str, Any]) -> str:
         "",
         *stats_table("Draft save", report["draft"]["stats"]),
         "",
-        "Load average (1, 5, 15 min) and other busy processes on the machine during the run: "
-        + "; ".join(
-            f"{phase} {' '.join(sample['loadavg'])}"
-            + (f" ({', '.join(sample['busy_other_processes'])})" if sample["busy_other_processes"] else "")
-            for phase, sample in report["load"].items()
-        ),
+        load_line(report["load"]),
         "",
         f"Task queue after the rush: {report['drain']['queue']} ({report['drain']['seconds']} s waited); emails written: {report['mails_written']}.",
         "",
