@@ -16,7 +16,9 @@ def candidate_notice_passed(world: World, *, index: int) -> Application:
 
 def sent(world: World, *applications: Application) -> AlliancePackage:
     """The batch's package holding exactly these candidates."""
-    return package_send(society=world.society, batch=world.batch, applications=list(applications), by=world.staff)
+    return package_send(
+        society=world.society, batch=world.batch, applications=list(applications), by=world.staff
+    )
 
 
 def item_of(package: AlliancePackage, application: Application) -> PackageItem:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.core import mail
 
@@ -15,12 +17,13 @@ from engcert.registration.domain import (
     registration_return,
 )
 from engcert.registration.enums import ItemOutcome
-from engcert.registration.models import AlliancePackage, PackageItem, Registration
+from engcert.registration.models import AlliancePackage, Registration
 from engcert.registration.selectors import registration_for
 from engcert.registration.snapshot import snapshot_digest
 from tests.conftest import World
 from tests.registration.conftest import candidate_notice_passed, item_of, sent
 
+BEIJING = ZoneInfo("Asia/Shanghai")
 RETURN_REASON = "面试记录中第三项能力的评语与评分不一致，请学会核对后重新报送。"
 
 
@@ -87,9 +90,7 @@ def test_the_snapshot_holds_the_candidates_evaluation_record(world: World):
     assert record["history"][-3]["actor"] == world.committee.full_name
     passed = AuditEvent.objects.get(application=application, to_state=S.NOTICE_PASSED)
     assert record["notice_passed_at"] is not None
-    assert record["notice_passed_at"][:19] == passed.created_at.astimezone(
-        __import__("zoneinfo").ZoneInfo("Asia/Shanghai")
-    ).isoformat()[:19]
+    assert record["notice_passed_at"][:19] == passed.created_at.astimezone(BEIJING).isoformat()[:19]
 
 
 def test_the_snapshot_keeps_what_was_sent_when_the_file_changes_later(world: World):
@@ -105,12 +106,20 @@ def test_the_approved_grade_is_sent_when_the_committee_approved_another(world: W
     from engcert.frameworks.models import Grade
 
     application = candidate_notice_passed(world, index=1)
-    lower = Grade.objects.filter(framework_version=application.framework_version).exclude(pk=application.grade_id).order_by("position").first()
+    lower = (
+        Grade.objects.filter(framework_version=application.framework_version)
+        .exclude(pk=application.grade_id)
+        .order_by("position")
+        .first()
+    )
     type(application).objects.filter(pk=application.pk).update(awarded_grade=lower)
     package = sent(world, application)
 
     record = AlliancePackage.objects.get(pk=package.pk).snapshot["candidates"][0]
-    assert (record["grade_applied"]["code"], record["grade_approved"]["code"]) == (application.grade.code, lower.code)
+    assert (record["grade_applied"]["code"], record["grade_approved"]["code"]) == (
+        application.grade.code,
+        lower.code,
+    )
     registration = registration_confirm(item=item_of(package, application), by=world.reviewer)
     assert registration.grade == lower
 
@@ -139,7 +148,11 @@ def test_a_returned_candidate_is_back_in_notice_passed_told_why_and_sent_again_i
     application.refresh_from_db()
     item = item_of(first, application)
     assert application.state == S.NOTICE_PASSED
-    assert (item.outcome, item.reason, item.decided_by) == (ItemOutcome.RETURNED, RETURN_REASON, world.reviewer)
+    assert (item.outcome, item.reason, item.decided_by) == (
+        ItemOutcome.RETURNED,
+        RETURN_REASON,
+        world.reviewer,
+    )
     assert [m.to for m in mail.outbox] == [[application.applicant.email]]
     assert RETURN_REASON in mail.outbox[0].body
     event = AuditEvent.objects.filter(application=application, to_state=S.NOTICE_PASSED).latest("position")
@@ -177,10 +190,15 @@ def test_confirming_registers_the_candidate_with_a_member_number(world: World):
     registration = registration_confirm(item=item_of(package, application), by=world.reviewer)
 
     application.refresh_from_db()
-    year = registration.registered_at.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Shanghai")).year
+    year = registration.registered_at.astimezone(BEIJING).year
     assert application.state == S.REGISTERED
     assert registration.member_number == f"CEA{year}CSEE000001"
-    assert (registration.society, registration.grade, registration.discipline, registration.registered_by) == (
+    assert (
+        registration.society,
+        registration.grade,
+        registration.discipline,
+        registration.registered_by,
+    ) == (
         world.society,
         application.grade,
         application.discipline,
@@ -188,7 +206,10 @@ def test_confirming_registers_the_candidate_with_a_member_number(world: World):
     )
     assert registration_for(application=application) == registration
     assert item_of(package, application).outcome == ItemOutcome.CONFIRMED
-    assert AuditEvent.objects.get(action="registration.registered").data["member_number"] == registration.member_number
+    assert (
+        AuditEvent.objects.get(action="registration.registered").data["member_number"]
+        == registration.member_number
+    )
     assert AlliancePackage.objects.get(pk=package.pk).completed_at is not None
 
 
@@ -215,7 +236,9 @@ def test_a_candidate_cannot_be_confirmed_from_a_superseded_package(world: World)
 
     application.refresh_from_db()
     assert (application.state, Registration.objects.count()) == (S.WITH_ALLIANCE, 0)
-    assert registration_confirm(item=item_of(second, application), by=world.reviewer).member_number.endswith("000001")
+    assert registration_confirm(item=item_of(second, application), by=world.reviewer).member_number.endswith(
+        "000001"
+    )
 
 
 def test_a_candidate_moved_back_outside_these_pages_is_superseded_when_sent_again(world: World):
@@ -223,7 +246,9 @@ def test_a_candidate_moved_back_outside_these_pages_is_superseded_when_sent_agai
 
     application = candidate_notice_passed(world, index=1)
     first = sent(world, application)
-    application_transition(application=application, to_state=S.NOTICE_PASSED, by=world.reviewer, reason="退回")
+    application_transition(
+        application=application, to_state=S.NOTICE_PASSED, by=world.reviewer, reason="退回"
+    )
 
     sent(world, application)
 
@@ -286,12 +311,18 @@ def test_bulk_confirm_gives_a_result_for_each_candidate(world: World):
     package = sent(world, first, second)
     registration_return(item=item_of(package, second), reason=RETURN_REASON, by=world.reviewer)
 
-    outcomes = registration_confirm_many(items=[item_of(package, first), item_of(package, second)], by=world.reviewer)
+    outcomes = registration_confirm_many(
+        items=[item_of(package, first), item_of(package, second)], by=world.reviewer
+    )
 
     number = Registration.objects.get(application=first).member_number
     assert [(o.item.application_id, o.done, o.message) for o in outcomes] == [
         (first.pk, True, f"Registered as {number}."),
-        (second.pk, False, "This candidate is not waiting for the alliance: the application is now “Public notice passed”."),
+        (
+            second.pk,
+            False,
+            "This candidate is not waiting for the alliance: the application is now “Public notice passed”.",
+        ),
     ]
 
 
@@ -299,7 +330,9 @@ def test_member_numbers_follow_each_other_in_one_year(world: World):
     candidates = [candidate_notice_passed(world, index=i) for i in (1, 2, 3)]
     package = sent(world, *candidates)
 
-    numbers = [registration_confirm(item=item_of(package, c), by=world.reviewer).member_number for c in candidates]
+    numbers = [
+        registration_confirm(item=item_of(package, c), by=world.reviewer).member_number for c in candidates
+    ]
 
     assert [n[-6:] for n in numbers] == ["000001", "000002", "000003"]
     assert len(set(numbers)) == 3

@@ -164,7 +164,7 @@ def candidate(request: HttpRequest, pk: int, uid: UUID) -> HttpResponse:
 def policy(request: HttpRequest) -> HttpResponse:
     require_reviewer(user=_user(request))
     current = registration_policy_get()
-    form = PolicyForm(request.POST or None, instance=current)
+    form = PolicyForm(request.POST if request.method == "POST" else None, instance=current)
     if request.method == "POST" and form.is_valid():
         try:
             registration_policy_update(

@@ -54,7 +54,7 @@ def send(request: HttpRequest, society: str, batch: int) -> HttpResponse:
     if found is None:
         raise Http404
     candidates = sendable_candidates(batch=found)
-    form = SendForm(request.POST or None, candidates=candidates)
+    form = SendForm(request.POST if request.method == "POST" else None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         try:
             package = package_send(
