@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.core.files.uploadhandler import FileUploadHandler
 
 
 class SizeLimitUploadHandler(FileUploadHandler):
-    """Counts the bytes of each uploaded file as they arrive and stops the upload as soon as one
-    passes ``limit``: the rest of the body is read and discarded chunk by chunk (never held in
-    memory, never written to disk), the fields sent before the file are kept, and the view reads
-    ``too_large`` to tell the person why the file is missing."""
+    """Counts the bytes of each uploaded file as they arrive. Once a file passes ``limit`` the
+    rest of it is read and dropped chunk by chunk (never held in memory, never written to disk:
+    the handlers after this one stop receiving it), the other fields are still read, and the
+    view reads ``too_large`` to tell the person why their file was not taken.
+
+    The upload is not stopped with ``StopUpload``: Django then drains the body line by line,
+    and a file without line breaks would be read into memory whole."""
 
     def __init__(self, request: Any = None, *, limit: int) -> None:
         super().__init__(request)
@@ -23,12 +26,11 @@ class SizeLimitUploadHandler(FileUploadHandler):
         super().new_file(*args, **kwargs)
         self._received = 0
 
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         self._received += len(raw_data)
         if self._received > self.limit:
             self.too_large = True
-            # Not a connection reset: the browser finishes sending and reads our answer.
-            raise StopUpload(connection_reset=False)
+            return None
         return raw_data
 
     def file_complete(self, file_size: int) -> None:

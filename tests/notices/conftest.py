@@ -45,3 +45,30 @@ def published(world: World, count: int = 1, *, starts_on: date = START) -> Notic
     for index in range(1, count + 1):
         approved(world, index)
     return notice_publish(batch=world.batch, starts_on=starts_on, by=world.staff, now=datetime(2026, 11, 25, tzinfo=BEIJING))
+
+
+def running_notice(world: World, count: int = 1) -> Notice:
+    """A notice that runs now (it starts today), for the pages, which read the clock."""
+    from django.utils import timezone
+
+    for index in range(1, count + 1):
+        approved(world, index)
+    return notice_publish(batch=world.batch, starts_on=timezone.localdate(), by=world.staff)
+
+
+def objection_post(**overrides: object) -> dict[str, object]:
+    """What a person sends from the objection form, a minute after opening it."""
+    import time
+
+    from engcert.notices.forms import form_token_issue
+
+    data: dict[str, object] = {
+        "name": "张明",
+        "phone": "13912345678",
+        "email": "",
+        "statement": "该候选人申请表中所列的500千伏变电站项目并非其负责，项目负责人另有其人。",
+        "website": "",
+        "shown": form_token_issue(at=time.time() - 60),
+    }
+    data.update(overrides)
+    return data

@@ -90,9 +90,15 @@ def _object_to(
         return render(request, "notices/object.html", context)
     if not objection_attempt_allowed(request):
         return render(request, "notices/object_throttled.html", context, status=429)
-    form = ObjectionForm(request.POST, request.FILES)
+    post, files = request.POST, request.FILES  # reads the body, through the size-limiting handler
+    too_large = handler is not None and handler.too_large
+    if too_large:
+        # Only the start of the file was kept, in a temporary file: drop it now.
+        for uploaded in files.values():
+            uploaded.close()
+    form = ObjectionForm(post, None if too_large else files)
     valid = form.is_valid()
-    if handler is not None and handler.too_large:
+    if too_large:
         form.add_error("evidence", evidence_too_big_message())
         valid = False
     if form.spam:
