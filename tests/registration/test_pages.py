@@ -169,7 +169,7 @@ def test_the_reviewer_confirms_a_candidate_on_its_page(world: World):
     body = response.content.decode()
     assert response.redirect_chain == [(url, 302)]
     assert f"is registered with member number {registration.member_number}." in body
-    assert body.count(registration.member_number) == 2
+    assert body.count(registration.member_number) == 3  # the message, the heading and the verification box
 
 
 def test_returning_without_a_reason_shows_the_error_beside_the_field(world: World):
