@@ -49,7 +49,9 @@ def starts_at() -> datetime:
     return (timezone.now() + timedelta(days=7)).replace(hour=9, minute=30, second=0, microsecond=0)
 
 
-def meeting_of(world: World, members: list[User], *, title: str = "第四批综合审议会议", chair: User | None = None) -> Meeting:
+def meeting_of(
+    world: World, members: list[User], *, title: str = "第四批综合审议会议", chair: User | None = None
+) -> Meeting:
     return meeting_create(
         values=MeetingValues(
             title=title,

@@ -81,40 +81,26 @@ def item_page(
         grades=grades,
         initial={"grade": application.grade_id},
     )
-    if action == "vote" and vote_form.is_valid():
+    shown = {"vote": may_vote, "recuse": may_recuse, "decide": may_decide}
+    forms: dict[str, VoteForm | RecusalForm | DecisionForm] = {
+        "vote": vote_form,
+        "recuse": recusal_form,
+        "decide": decision_form,
+    }
+    form = forms.get(action or "")
+    if action and form is not None and form.is_valid():
         try:
-            vote_cast(item=item, choice=VoteChoice(vote_form.cleaned_data["choice"]), by=user)
+            done = _act(action, item=item, user=user, form=form)
         except CommitteeError as error:
-            vote_form.add_committee_error(error)
+            if shown[action]:
+                form.add_committee_error(error)
+            else:
+                # The form is not on the page for this person now: say why at the top.
+                messages.error(request, str(error))
         else:
-            messages.success(
-                request, _("Your vote is recorded; you may change it until the committee decides.")
-            )
+            messages.success(request, done)
             return redirect(request.path)
-    elif action == "recuse" and recusal_form.is_valid():
-        try:
-            recusal_record(item=item, member=user, reason=recusal_form.cleaned_data["reason"], by=user)
-        except CommitteeError as error:
-            recusal_form.add_committee_error(error)
-        else:
-            messages.success(request, _("Your recusal is recorded; you do not vote on this candidate."))
-            return redirect(request.path)
-    elif action == "decide" and decision_form.is_valid():
-        try:
-            agenda_item_decide(
-                item=item,
-                approve=decision_form.approve,
-                grade=decision_form.chosen_grade,
-                rationale=decision_form.cleaned_data["rationale"],
-                departure_reason=decision_form.cleaned_data["departure_reason"],
-                by=user,
-            )
-        except CommitteeError as error:
-            decision_form.add_committee_error(error)
-        else:
-            messages.success(request, _("The committee's decision is recorded."))
-            return redirect(request.path)
-    if action and request.method == "POST":
+    if action and form is not None and form.errors and shown[action]:
         messages.error(request, _("Nothing was saved: please look at the message beside the form."))
 
     tally = (
@@ -159,6 +145,25 @@ def item_page(
         }
     )
     return render(request, "committee/item.html", context)
+
+
+def _act(action: str, *, item: AgendaItem, user: User, form: Any) -> str:
+    """Do what the posted form asks; the message to show when it is done."""
+    if action == "vote":
+        vote_cast(item=item, choice=VoteChoice(form.cleaned_data["choice"]), by=user)
+        return _("Your vote is recorded; you may change it until the committee decides.")
+    if action == "recuse":
+        recusal_record(item=item, member=user, reason=form.cleaned_data["reason"], by=user)
+        return _("Your recusal is recorded; you do not vote on this candidate.")
+    agenda_item_decide(
+        item=item,
+        approve=form.approve,
+        grade=form.chosen_grade,
+        rationale=form.cleaned_data["rationale"],
+        departure_reason=form.cleaned_data["departure_reason"],
+        by=user,
+    )
+    return _("The committee's decision is recorded.")
 
 
 def minutes_pdf_response(*, meeting: Meeting) -> HttpResponse:
