@@ -355,3 +355,49 @@ def test_the_send_page_costs_the_same_queries_with_one_or_three_candidates(world
     candidate_notice_passed(world, index=3)
 
     assert _queries(client, url) == one
+
+
+def test_a_candidate_is_read_only_through_a_package_that_holds_them(world: World):
+    first = candidate_notice_passed(world, index=1)
+    second = candidate_notice_passed(world, index=2)
+    one = sent(world, first)
+    sent(world, second)
+    client = world.client_for(world.reviewer)
+
+    assert client.get(reverse("registration:candidate", args=[one.pk, second.uid])).status_code == 404
+    assert client.get(reverse("registration:package", args=[one.pk + 100])).status_code == 404
+
+
+def test_staff_read_their_candidates_record_as_sent_without_the_decision_forms(world: World):
+    application = candidate_notice_passed(world, index=1)
+    package = sent(world, application)
+    client = world.client_for(world.staff)
+
+    response = client.get(
+        reverse("registration:society_candidate", args=[world.society.code, package.pk, application.uid])
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert application.panel_assessment.summary in body
+    assert 'value="confirm"' not in body
+    assert 'name="reason"' not in body
+
+
+def test_the_admin_refuses_a_format_without_the_running_number(world: World):
+    from engcert.accounts.models import User
+    from tests.conftest import enrol_totp
+
+    admin = User.objects.create_superuser(email="root@example.com", password="a-long-admin-password-9")
+    enrol_totp(admin)
+    policy = registration_policy_get()
+    client = world.client_for(admin)
+
+    response = client.post(
+        reverse("admin:registration_registrationpolicy_change", args=[policy.pk]),
+        {"prefix": "CEA", "number_format": "{prefix}{year}", "sequence_scope": "national"},
+    )
+
+    assert response.status_code == 200
+    assert "The format must contain the running number {seq:06d} exactly once." in response.content.decode()
+    assert registration_policy_get().number_format == "{prefix}{year}{society}{seq:06d}"
