@@ -31,11 +31,16 @@ def registration_policy_get() -> RegistrationPolicy:
 
 def package_list(*, society: Organisation | None = None, status: str = "") -> QuerySet[AlliancePackage]:
     """Packages with their counts of candidates by outcome, newest first."""
-    packages = AlliancePackage.objects.select_related("society", "batch", "sent_by").annotate(
-        total=Count("items"),
-        pending=Count("items", filter=Q(items__outcome=ItemOutcome.PENDING)),
-        confirmed=Count("items", filter=Q(items__outcome=ItemOutcome.CONFIRMED)),
-        returned=Count("items", filter=Q(items__outcome=ItemOutcome.RETURNED)),
+    # The frozen records are not read by a list: leave the large column behind.
+    packages = (
+        AlliancePackage.objects.select_related("society", "batch", "sent_by")
+        .defer("snapshot")
+        .annotate(
+            total=Count("items"),
+            pending=Count("items", filter=Q(items__outcome=ItemOutcome.PENDING)),
+            confirmed=Count("items", filter=Q(items__outcome=ItemOutcome.CONFIRMED)),
+            returned=Count("items", filter=Q(items__outcome=ItemOutcome.RETURNED)),
+        )
     )
     if society is not None:
         packages = packages.filter(society=society)

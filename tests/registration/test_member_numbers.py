@@ -6,16 +6,23 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from engcert.applications.enums import ApplicationState as S
 from engcert.audit.models import AuditEvent
-from engcert.registration.domain import RegistrationError, member_number_allocate, registration_policy_update
+from engcert.registration.domain import (
+    RegistrationError,
+    member_number_allocate,
+    registration_confirm,
+    registration_policy_update,
+)
 from engcert.registration.enums import SequenceScope
-from engcert.registration.models import NumberCounter, RegistrationPolicy
+from engcert.registration.models import NumberCounter, Registration, RegistrationPolicy
 from engcert.registration.numbering import number_format_problems
 from engcert.registration.selectors import registration_policy_get
 from tests.conftest import World
+from tests.registration.conftest import candidate_notice_passed, item_of, sent
 
 
 @pytest.mark.parametrize(
@@ -139,8 +146,6 @@ def test_two_app_servers_taking_numbers_at_once_never_share_one(world: World):
     start = threading.Barrier(2)
 
     def server() -> None:
-        from django.db import transaction
-
         try:
             start.wait()
             for _ in range(15):
@@ -161,3 +166,39 @@ def test_two_app_servers_taking_numbers_at_once_never_share_one(world: World):
 
     assert errors == []
     assert sorted(n[-6:] for n in taken) == [f"{i:06d}" for i in range(1, 31)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_reviewers_confirming_at_once_register_both_with_consecutive_numbers(world: World):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are what is tested; SQLite serialises every writer anyway")
+    first = candidate_notice_passed(world, index=1)
+    second = candidate_notice_passed(world, index=2)
+    one, two = sent(world, first), sent(world, second)
+    items = [item_of(one, first), item_of(two, second)]
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def reviewer(item: object) -> None:
+        try:
+            start.wait()
+            registration_confirm(item=item, by=world.reviewer)  # type: ignore[arg-type]
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=reviewer, args=(item,)) for item in items]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert sorted(n[-6:] for n in Registration.objects.values_list("member_number", flat=True)) == [
+        "000001",
+        "000002",
+    ]
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.state, second.state) == (S.REGISTERED, S.REGISTERED)
