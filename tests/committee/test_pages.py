@@ -256,7 +256,7 @@ def test_the_meeting_page_shows_the_agenda_in_plain_words(world, three, meeting)
     assert "No, does not meet the criteria" in html
     assert "1 approve · 1 not · 0 abstain" in html
     assert "of 3 present and not recused" in html
-    assert '<span class="status status-outcome-pending">Not decided yet</span>' in html
+    assert '<span class="status status-decision-pending">Not decided yet</span>' in html
     assert "3 of 3 members present." in html
 
 
