@@ -249,4 +249,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("ENGCERT_LOG_LEVEL", "INFO")},
+    # WeasyPrint reports every step of every PDF (and of its own stylesheet at import) at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}},
 }

@@ -30,10 +30,14 @@ def test_the_demo_has_every_stage_a_user_per_role_and_an_intact_audit_chain(db):
         S.INTERVIEWED,
         S.DELIBERATION,
         S.APPROVED,
+        S.NOT_APPROVED,
         S.PUBLIC_NOTICE,
+        S.OBJECTION,
+        S.NOTICE_PASSED,
+        S.WITH_ALLIANCE,
         S.REGISTERED,
         S.WITHDRAWN,
-    }
+    }  # every state but "certificate issued", which certificates bring
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == {r.value for r in Role}
     assert "password for all: engcert-demo-2026" in out.getvalue()
@@ -62,10 +66,10 @@ def test_the_demo_evaluation_went_through_review_panels_and_score_sheets(db):
     ]
     assert Interview.objects.get(application=upcoming).starts_at > upcoming.state_changed_at
     interviewed = Application.objects.exclude(panel_assessment=None)
-    assert interviewed.count() == 5
-    assert ScoreSheet.objects.filter(submitted_at__isnull=False).count() == 10
-    assert PanelSeat.objects.filter(status=SeatStatus.CONFIRMED).count() == 10
-    assert PanelAssessment.objects.count() == 5
+    assert interviewed.count() == 10
+    assert ScoreSheet.objects.filter(submitted_at__isnull=False).count() == 20
+    assert PanelSeat.objects.filter(status=SeatStatus.CONFIRMED).count() == 20
+    assert PanelAssessment.objects.count() == 10
 
 
 def test_loading_the_demo_twice_adds_nothing(db):
@@ -74,3 +78,48 @@ def test_loading_the_demo_twice_adds_nothing(db):
     count = Application.objects.count()
     call_command("load_demo", stdout=StringIO())
     assert Application.objects.count() == count
+
+
+def test_the_demos_later_stages_went_through_the_committee_the_notice_and_the_alliance(db):
+    from engcert.committee.enums import MeetingStatus
+    from engcert.committee.models import AgendaItem, Meeting, Recusal, Vote
+    from engcert.notices.models import Notice, Objection
+    from engcert.registration.models import AlliancePackage, Registration
+
+    _ensure_migrated_data()
+    call_command("load_demo", stdout=StringIO())
+
+    def state_of(login: str) -> str:
+        return Application.objects.get(applicant__email=f"{login}@demo.engcert").state
+
+    held, today = Meeting.objects.order_by("starts_at")
+    assert (held.status, today.status) == (MeetingStatus.CLOSED, MeetingStatus.IN_PROGRESS)
+    assert held.items.count() == 8
+    assert Recusal.objects.filter(item__meeting=held).count() == 1
+    pending = AgendaItem.objects.get(meeting=today)
+    assert pending.application.applicant.email == "deliberation@demo.engcert"
+    assert list(
+        Vote.objects.filter(item=pending).values_list("member__user__email", flat=True).order_by("pk")
+    ) == [
+        "committee2@demo.engcert",
+        "committee3@demo.engcert",
+    ]
+    declined = AgendaItem.objects.get(application__applicant__email="not-approved@demo.engcert")
+    assert declined.departure_reason != ""
+    assert state_of("not-approved") == S.NOT_APPROVED
+    ended, running = Notice.objects.order_by("starts_on")
+    assert ended.entries.count() == 4 and running.entries.count() == 2
+    assert Objection.objects.get().entry.application.applicant.email == "objection@demo.engcert"
+    assert (state_of("notice"), state_of("objection"), state_of("notice-passed")) == (
+        S.PUBLIC_NOTICE,
+        S.OBJECTION,
+        S.NOTICE_PASSED,
+    )
+    package = AlliancePackage.objects.get()
+    assert package.items.count() == 3
+    assert (state_of("alliance"), state_of("alliance-returned"), state_of("registered")) == (
+        S.WITH_ALLIANCE,
+        S.NOTICE_PASSED,
+        S.REGISTERED,
+    )
+    assert Registration.objects.get().application.applicant.email == "registered@demo.engcert"

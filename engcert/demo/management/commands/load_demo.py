@@ -16,34 +16,18 @@ from engcert.applications.domain.application import (
     application_update,
     application_withdraw,
 )
-from engcert.applications.domain.transition import application_transition
-from engcert.applications.enums import ApplicationState as S
 from engcert.applications.models import Application
 from engcert.batches.models import Batch
-from engcert.demo import builders, evaluation
+from engcert.demo import builders, deliberation, evaluation
 from engcert.organisations.enums import Role
 from engcert.review.domain import initial_review_reject, international_title_verify
 
 PASSWORD = "engcert-demo-2026"  # noqa: S105 -- printed for the demo on purpose
 
-# Each demo applicant's application is walked along one of these paths after submission. The
-# evaluation steps go through the functions staff and examiners use; the later states (the
-# committee, the notice and the alliance) are plain transitions until their pages exist.
+# Each demo applicant's application is walked along one of these paths after submission, through
+# the functions staff, examiners, the committee, the public and the alliance use. A path that goes
+# beyond the interview ends with the later stage the file reaches (see demo/deliberation.py).
 RETURN_REASON = "请补充学位证书的清晰扫描件。"
-AFTER_INTERVIEW: list[tuple[S, str]] = [
-    (S.DELIBERATION, "staff"),
-    (S.APPROVED, "committee"),
-    (S.PUBLIC_NOTICE, "staff"),
-    (S.NOTICE_PASSED, "staff"),
-    (S.WITH_ALLIANCE, "staff"),
-    (S.REGISTERED, "alliance"),
-]
-
-
-def _then(state: S) -> list[str]:
-    return [f"to:{s.value}" for s, _ in AFTER_INTERVIEW[: [s for s, _ in AFTER_INTERVIEW].index(state) + 1]]
-
-
 INTERVIEWED = ["pass", "interview_held", "scores"]
 PATHS: list[tuple[str, list[str]]] = [
     ("submitted", []),
@@ -54,10 +38,15 @@ PATHS: list[tuple[str, list[str]]] = [
     ("rejected", ["reject"]),
     ("interview", ["pass", "interview_upcoming"]),
     ("interviewed", INTERVIEWED),
-    ("deliberation", INTERVIEWED + _then(S.DELIBERATION)),
-    ("approved", INTERVIEWED + _then(S.APPROVED)),
-    ("notice", INTERVIEWED + _then(S.PUBLIC_NOTICE)),
-    ("registered", INTERVIEWED + _then(S.REGISTERED)),
+    ("deliberation", [*INTERVIEWED, "later:pending"]),
+    ("approved", [*INTERVIEWED, "later:approved"]),
+    ("not-approved", [*INTERVIEWED, "later:declined"]),
+    ("notice", [*INTERVIEWED, "later:notice_now"]),
+    ("objection", [*INTERVIEWED, "later:objected"]),
+    ("notice-passed", [*INTERVIEWED, "later:notice_done"]),
+    ("alliance", [*INTERVIEWED, "later:sent"]),
+    ("alliance-returned", [*INTERVIEWED, "later:returned"]),
+    ("registered", [*INTERVIEWED, "later:registered"]),
     ("withdrawn", ["withdraw"]),
 ]
 # Panels by position in the pool: the demo examiner (0) chairs the upcoming interview and sits
@@ -179,6 +168,16 @@ class Command(BaseCommand):
             password=PASSWORD,
             first_day=timezone.now(),
         )
+        committee = [people["committee"]] + [
+            builders.user_create(
+                email=email, password=PASSWORD, full_name=name, role=Role.COMMITTEE, organisation=society
+            )
+            for email, name in (
+                ("committee2@demo.engcert", "何静（审议委员）"),
+                ("committee3@demo.engcert", "罗建国（审议委员）"),
+            )
+        ]
+        later = deliberation.LaterStages()
         held = 0
         for index, (label, steps) in enumerate(PATHS):
             unit = unit_a if index % 2 == 0 else unit_b
@@ -237,7 +236,8 @@ class Command(BaseCommand):
                         staff=staff,
                         pool=pool,
                         seat_of=HELD_PANEL,
-                        at=_interview_time(days=7, hour=9 + held),
+                        # Five interviews a day at most: the policy's day ends at 17:30.
+                        at=_interview_time(days=7 + held // 5, hour=9 + held % 5),
                     )
                     evaluation.interview_backdate(interview=interview, days=20 - held)
                 elif step == "scores":
@@ -247,14 +247,12 @@ class Command(BaseCommand):
                         application=application, by=user, reason="因工作调动，本批次暂不申请。"
                     )
                 else:
-                    state = S(step.removeprefix("to:"))
-                    actor = dict(AFTER_INTERVIEW)[state]
-                    application_transition(
-                        application=application,
-                        to_state=state,
-                        by=people[actor],
-                        reason="委员会审议通过。" if state == S.APPROVED else "",
-                    )
+                    getattr(later, step.removeprefix("later:")).append(application)
+        deliberation.committee_meetings(batch=batch, staff=people["staff"], members=committee, stages=later)
+        deliberation.public_notices(batch=batch, staff=people["staff"], stages=later)
+        deliberation.alliance_package(
+            batch=batch, staff=people["staff"], reviewer=people["alliance"], stages=later
+        )
 
     def _print_logins(self) -> None:
         rows = [
@@ -262,12 +260,14 @@ class Command(BaseCommand):
             ("applicant, submitted (已提交)", "submitted@demo.engcert"),
             ("applicant, returned (退回修改)", "returned@demo.engcert"),
             ("applicant, interview arranged (已安排面试)", "interview@demo.engcert"),
+            ("applicant, in public notice with an objection (公示异议)", "objection@demo.engcert"),
+            ("applicant, registered (已注册)", "registered@demo.engcert"),
             ("unit administrator A (申报单位联系人)", "unit-a@demo.engcert"),
             ("unit administrator B", "unit-b@demo.engcert"),
             ("society staff (学会工作人员) *", "staff@demo.engcert"),
             ("examiner, chairs a panel (考官) *", "examiner@demo.engcert"),
             ("examiner, second panel member *", "examiner2@demo.engcert"),
-            ("committee member (审议委员) *", "committee@demo.engcert"),
+            ("committee member, a vote to cast (审议委员) *", "committee@demo.engcert"),
             ("alliance reviewer (联合体审核人员) *", "alliance@demo.engcert"),
             ("site administrator *", "admin@demo.engcert"),
         ]
