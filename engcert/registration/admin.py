@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from engcert.audit.domain import audit_event_append
 from engcert.registration.models import (
     AlliancePackage,
     NumberCounter,
@@ -26,8 +27,23 @@ class RegistrationPolicyAdmin(admin.ModelAdmin[RegistrationPolicy]):
         return False
 
     def save_model(self, request: HttpRequest, obj: RegistrationPolicy, form: Any, change: bool) -> None:
+        # The admin's change view runs in one transaction: the audit event goes with the change.
         obj.updated_by = request.user  # type: ignore[assignment]
         super().save_model(request, obj, form, change)
+        audit_event_append(
+            actor=request.user,  # type: ignore[arg-type]
+            action="registration.policy_changed",
+            subject=obj,
+            data={
+                "after": {
+                    "prefix": obj.prefix,
+                    "number_format": obj.number_format,
+                    "sequence_scope": obj.sequence_scope,
+                },
+                "changed": sorted(form.changed_data),
+                "through": "admin",
+            },
+        )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin[Any]):

@@ -111,13 +111,16 @@ def package_send(
         )
         PackageItem.objects.bulk_create([PackageItem(package=package, application=a) for a in locked])
         for application in locked:
-            application_transition(
-                application=application,
-                to_state=S.WITH_ALLIANCE,
-                by=by,
-                expected_state=S.NOTICE_PASSED,
-                data={"package": package.pk, "version": version},
-            )
+            try:
+                application_transition(
+                    application=application,
+                    to_state=S.WITH_ALLIANCE,
+                    by=by,
+                    expected_state=S.NOTICE_PASSED,
+                    data={"package": package.pk, "version": version},
+                )
+            except TransitionError as error:
+                raise RegistrationError(str(error)) from error
         audit_event_append(
             actor=by,
             action="registration.package_sent",

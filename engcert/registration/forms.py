@@ -25,7 +25,14 @@ class SendForm(forms.Form):
         queryset=Application.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label=_("Candidates to send"),
-        error_messages={"required": _("Choose at least one candidate to send.")},
+        error_messages={
+            "required": _("Choose at least one candidate to send."),
+            "invalid_choice": _(
+                "A chosen candidate is no longer waiting to be sent (perhaps a colleague sent them "
+                "a moment ago). The list below is up to date; please choose again."
+            ),
+            "invalid_pk_value": _("Choose candidates from the list."),
+        },
     )
 
     def __init__(self, *args: Any, candidates: QuerySet[Application], **kwargs: Any) -> None:

@@ -401,3 +401,43 @@ def test_the_admin_refuses_a_format_without_the_running_number(world: World):
     assert response.status_code == 200
     assert "The format must contain the running number {seq:06d} exactly once." in response.content.decode()
     assert registration_policy_get().number_format == "{prefix}{year}{society}{seq:06d}"
+
+
+def test_the_admin_saves_a_valid_format_and_records_who_changed_it(world: World):
+    from engcert.accounts.models import User
+    from engcert.audit.models import AuditEvent
+    from tests.conftest import enrol_totp
+
+    admin = User.objects.create_superuser(email="root@example.com", password="a-long-admin-password-9")
+    enrol_totp(admin)
+    policy = registration_policy_get()
+
+    response = world.client_for(admin).post(
+        reverse("admin:registration_registrationpolicy_change", args=[policy.pk]),
+        {"prefix": "CN", "number_format": "{prefix}{year}{seq:07d}", "sequence_scope": "national"},
+    )
+
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="registration.policy_changed")
+    assert (event.actor, event.data["after"]["number_format"], event.data["through"]) == (
+        admin,
+        "{prefix}{year}{seq:07d}",
+        "admin",
+    )
+
+
+def test_sending_a_candidate_a_colleague_just_sent_explains_what_happened(world: World):
+    first = candidate_notice_passed(world, index=1)
+    second = candidate_notice_passed(world, index=2)
+    sent(world, first)
+    client = world.client_for(world.staff)
+
+    response = client.post(
+        reverse("registration:society_send", args=[world.society.code, world.batch.pk]),
+        {"candidates": [first.pk, second.pk]},
+    )
+
+    assert response.status_code == 400
+    assert "A chosen candidate is no longer waiting to be sent" in response.content.decode()
+    second.refresh_from_db()
+    assert (second.state, AlliancePackage.objects.count()) == (S.NOTICE_PASSED, 1)
