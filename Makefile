@@ -37,9 +37,11 @@ messages: $(VENV)/.run-installed system-run
 run: $(VENV)/.run-installed system-run messages
 	ENGCERT_DEBUG=true $(MANAGE) migrate -v0
 	ENGCERT_DEBUG=true $(MANAGE) load_demo
-	@echo "Starting the task worker and the web server at http://$(HOST):$(PORT)/ (Ctrl-C stops both)"
+	@echo "Starting the task worker, the scheduled jobs (every 5 minutes, as cron runs them in production) and the web server at http://$(HOST):$(PORT)/ (Ctrl-C stops them all)"
 	@ENGCERT_DEBUG=true $(MANAGE) db_worker --queue-name '*' >var/worker.log 2>&1 & worker=$$!; \
-	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	( while true; do ENGCERT_DEBUG=true $(MANAGE) close_public_notices; \
+	  ENGCERT_DEBUG=true $(MANAGE) send_score_sheet_reminders; sleep 300; done ) >var/schedule.log 2>&1 & schedule=$$!; \
+	trap "kill $$worker $$schedule 2>/dev/null" EXIT INT TERM; \
 	ENGCERT_DEBUG=true $(MANAGE) runserver $(HOST):$(PORT)
 
 postgres:

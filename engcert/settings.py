@@ -165,6 +165,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("ENGCERT_MAX_REQUEST_BYTES", 12 * 1024 * 1
 ENGCERT_MAX_UPLOAD_BYTES = env_int("ENGCERT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 ENGCERT_MAX_APPLICATION_UPLOAD_BYTES = env_int("ENGCERT_MAX_APPLICATION_UPLOAD_BYTES", 50 * 1024 * 1024)
 ENGCERT_MAX_TEXT_CHARS = env_int("ENGCERT_MAX_TEXT_CHARS", 20000)
+# Objections from the public to a notice: the evidence file's limit, and objections a client may
+# send per hour (beyond it they are asked to wait).
+ENGCERT_MAX_OBJECTION_EVIDENCE_BYTES = env_int("ENGCERT_MAX_OBJECTION_EVIDENCE_BYTES", 20 * 1024 * 1024)
+ENGCERT_OBJECTIONS_PER_IP_PER_HOUR = env_int("ENGCERT_OBJECTIONS_PER_IP_PER_HOUR", 10)
 
 # Field encryption for identity-document numbers. Comma-separated keys, newest first;
 # the first encrypts, all decrypt (so keys can be rotated). Development derives one.
