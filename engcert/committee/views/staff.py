@@ -31,7 +31,6 @@ from engcert.committee.selectors import (
     candidates_for_agenda,
     committee_members_available,
     committee_policy_for,
-    committee_policy_get,
     meeting_list,
     meeting_members,
     policy_summary,
@@ -62,13 +61,11 @@ def meetings(request: HttpRequest, society: str) -> HttpResponse:
 @login_required
 def policy(request: HttpRequest, society: str) -> HttpResponse:
     org = get_society_for_committee_staff(user=request_user(request), code=society)
+    # The defaults stand in, unsaved, until staff save the form: then the society's row is made.
     instance = committee_policy_for(society=org)
     form = PolicyForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
-            instance = committee_policy_get(society=org)
-            form = PolicyForm(request.POST, instance=instance)
-            form.is_valid()
             form.save()
             committee_policy_saved(
                 policy=instance, by=request_user(request), changed=sorted(form.changed_data)
