@@ -44,7 +44,9 @@ def approved(world: World, index: int) -> Application:
 def published(world: World, count: int = 1, *, starts_on: date = START) -> Notice:
     for index in range(1, count + 1):
         approved(world, index)
-    return notice_publish(batch=world.batch, starts_on=starts_on, by=world.staff, now=datetime(2026, 11, 25, tzinfo=BEIJING))
+    return notice_publish(
+        batch=world.batch, starts_on=starts_on, by=world.staff, now=datetime(2026, 11, 25, tzinfo=BEIJING)
+    )
 
 
 def running_notice(world: World, count: int = 1) -> Notice:

@@ -58,7 +58,11 @@ def test_the_notice_page_lists_exactly_name_unit_grade_and_field(world: World) -
 def test_the_grade_the_committee_approved_is_shown_when_it_differs(world: World) -> None:
     notice = running_notice(world)
     application = Application.objects.get()
-    lower = Grade.objects.filter(framework_version=application.framework_version).exclude(pk=application.grade_id).first()
+    lower = (
+        Grade.objects.filter(framework_version=application.framework_version)
+        .exclude(pk=application.grade_id)
+        .first()
+    )
     assert lower is not None
     Application.objects.filter(pk=application.pk).update(awarded_grade=lower)
     html = Client().get(reverse("notices:public_detail", kwargs={"uid": notice.uid})).content.decode()
@@ -71,7 +75,9 @@ def _queries(client: Client, url: str) -> int:
     return len(context.captured_queries)
 
 
-def test_the_notice_page_reads_the_same_number_of_queries_for_one_and_for_three_candidates(world: World) -> None:
+def test_the_notice_page_reads_the_same_number_of_queries_for_one_and_for_three_candidates(
+    world: World,
+) -> None:
     notice = running_notice(world, count=1)
     client = Client()
     one = _queries(client, reverse("notices:public_detail", kwargs={"uid": notice.uid}))

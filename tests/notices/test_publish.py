@@ -32,7 +32,9 @@ def test_publishing_moves_every_approved_candidate_into_the_notice_and_computes_
 
 
 @pytest.mark.parametrize("days", [0, -3])
-def test_a_notice_of_zero_or_negative_working_days_is_refused_and_nothing_moves(world: World, days: int) -> None:
+def test_a_notice_of_zero_or_negative_working_days_is_refused_and_nothing_moves(
+    world: World, days: int
+) -> None:
     candidate = approved(world, 1)
     with pytest.raises(NoticeError, match="at least one working day"):
         notice_publish(batch=world.batch, starts_on=date(2026, 11, 30), working_days=days, by=world.staff)
@@ -43,9 +45,15 @@ def test_a_notice_of_zero_or_negative_working_days_is_refused_and_nothing_moves(
 
 def test_the_policy_sets_the_length_of_the_next_notice(world: World) -> None:
     approved(world, 1)
-    notice_policy_update(society=world.society, working_days=7, contact="学会办公室 010-12345678", by=world.staff)
+    notice_policy_update(
+        society=world.society, working_days=7, contact="学会办公室 010-12345678", by=world.staff
+    )
     notice = notice_publish(batch=world.batch, starts_on=date(2026, 11, 30), by=world.staff)
-    assert (notice.working_days, notice.last_day, notice.contact) == (7, date(2026, 12, 8), "学会办公室 010-12345678")
+    assert (notice.working_days, notice.last_day, notice.contact) == (
+        7,
+        date(2026, 12, 8),
+        "学会办公室 010-12345678",
+    )
 
 
 def test_staff_publish_the_chosen_candidates_on_the_page_and_read_the_end(world: World) -> None:
@@ -78,10 +86,16 @@ def test_zero_working_days_on_the_page_gives_an_error_beside_the_field(world: Wo
     url = reverse("notices:staff_publish", kwargs={"society": world.society.code, "batch": world.batch.pk})
     response = client.post(
         url,
-        {"starts_on": timezone.localdate().isoformat(), "working_days": "0", "candidates": [str(candidate.pk)]},
+        {
+            "starts_on": timezone.localdate().isoformat(),
+            "working_days": "0",
+            "candidates": [str(candidate.pk)],
+        },
     )
     assert response.status_code == 400
-    assert response.context["form"].errors == {"working_days": ["A public notice lasts at least one working day."]}
+    assert response.context["form"].errors == {
+        "working_days": ["A public notice lasts at least one working day."]
+    }
     assert NoticeEntry.objects.count() == 0
 
 
@@ -91,7 +105,13 @@ def test_the_end_date_preview_publishes_nothing(world: World) -> None:
     url = reverse("notices:staff_publish", kwargs={"society": world.society.code, "batch": world.batch.pk})
     today = timezone.localdate()
     response = client.post(
-        url, {"starts_on": today.isoformat(), "working_days": "5", "candidates": [str(candidate.pk)], "preview": "1"}
+        url,
+        {
+            "starts_on": today.isoformat(),
+            "working_days": "5",
+            "candidates": [str(candidate.pk)],
+            "preview": "1",
+        },
     )
     assert response.status_code == 200
     assert response.context["preview_last_day"] > today
@@ -105,6 +125,10 @@ def test_a_notice_cannot_start_in_the_past_on_the_page(world: World) -> None:
     yesterday = timezone.localdate().toordinal() - 1
     response = client.post(
         url,
-        {"starts_on": date.fromordinal(yesterday).isoformat(), "working_days": "5", "candidates": [str(candidate.pk)]},
+        {
+            "starts_on": date.fromordinal(yesterday).isoformat(),
+            "working_days": "5",
+            "candidates": [str(candidate.pk)],
+        },
     )
     assert response.context["form"].errors == {"starts_on": ["The notice cannot start in the past."]}

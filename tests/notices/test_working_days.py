@@ -37,7 +37,9 @@ def test_adding_zero_or_negative_working_days_is_refused(days: int) -> None:
 
 
 @pytest.mark.django_db
-def test_a_notice_from_the_working_day_before_national_day_2026_runs_past_the_holiday_and_counts_the_make_up_day() -> None:
+def test_a_notice_from_the_working_day_before_national_day_2026_runs_past_the_holiday_and_counts_the_make_up_day() -> (
+    None
+):
     # 2026: 国庆 1–7 October off, Saturday 10 October a make-up working day (调休).
     # Starting Wednesday 30 September: 30 Sep (1), Thu 8 Oct (2), Fri 9 Oct (3), Sat 10 Oct (4), Mon 12 Oct (5).
     last, starts_at, ends_at = notice_period_compute(starts_on=date(2026, 9, 30), working_days=5)
