@@ -543,6 +543,17 @@ def agenda_item_decide(
             )
         if meeting.status != MeetingStatus.IN_PROGRESS:
             raise CommitteeError(_("Decisions are taken once the meeting has begun (attendance recorded)."))
+        if not _is_staff(by, meeting.society_id):
+            # The chair records the decision only from the chair: present and not recused.
+            seat = _member_of(meeting=meeting, user=by)
+            if seat is None or not seat.present:
+                raise CommitteeError(
+                    _("The chair is recorded as absent; the society's staff record the decision.")
+                )
+            if Recusal.objects.filter(item=locked, member=seat).exists():
+                raise CommitteeError(
+                    _("The chair recused on this candidate; the society's staff record the decision.")
+                )
         application = locked.application
         problems: list[CommitteeError] = []
         if approve:

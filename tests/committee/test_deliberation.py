@@ -6,12 +6,16 @@ from __future__ import annotations
 import pytest
 
 from engcert.applications.enums import ApplicationState as S
+from engcert.applications.models import Application
 from engcert.audit.models import AuditEvent
 from engcert.committee.domain import (
     CommitteeError,
+    MeetingValues,
     agenda_item_add,
     agenda_item_decide,
+    agenda_item_remove,
     meeting_close,
+    meeting_update,
     recusal_record,
     vote_cast,
 )
@@ -539,3 +543,66 @@ def test_committee_decision_for_gives_the_decided_item_with_its_tally(world, thr
         decision.members_count,
         decision.awarded_grade.code,
     ) == (item.pk, Outcome.APPROVED, meeting, RATIONALE, 2, 0, 0, 2, 3, "PE")
+
+
+def test_a_chair_who_recused_or_is_absent_leaves_the_decision_to_staff(world, three):
+    meeting = meeting_of(world, three)
+    item = on_agenda(world, meeting, index=1)
+    present(world, meeting, three)
+    recusal_record(item=item, member=three[0], reason="申请人是本人的学生。", by=three[0])
+    votes(item, {three[1]: V.APPROVE, three[2]: V.APPROVE})
+
+    with pytest.raises(CommitteeError) as raised:
+        _decide(item, three[0])
+    assert _message(raised) == "The chair recused on this candidate; the society's staff record the decision."
+
+    present(world, meeting, three[1:])
+    with pytest.raises(CommitteeError) as raised:
+        _decide(item, three[0])
+    assert _message(raised) == "The chair is recorded as absent; the society's staff record the decision."
+
+    _decide(item, world.staff)
+    assert application_of(item).state == S.APPROVED
+
+
+def test_a_member_who_voted_stays_on_the_meeting(world, three, meeting):
+    item = on_agenda(world, meeting, index=1)
+    present(world, meeting, three)
+    vote_cast(item=item, choice=V.APPROVE, by=three[2])
+
+    with pytest.raises(CommitteeError) as raised:
+        meeting_update(
+            meeting=meeting,
+            values=MeetingValues(
+                title=meeting.title,
+                batch=world.batch,
+                starts_at=meeting.starts_at,
+                place=meeting.place,
+                members=three[:2],
+                chair=three[0],
+            ),
+            by=world.staff,
+        )
+
+    assert (_message(raised), raised.value.field) == (
+        "These members have voted or recused and stay on the meeting: 李审议.",
+        "members",
+    )
+    assert meeting.members.count() == 3
+
+
+def test_staff_take_a_candidate_off_the_agenda_only_before_anyone_votes(world, three, meeting):
+    first = on_agenda(world, meeting, index=1)
+    second = on_agenda(world, meeting, index=2)
+    present(world, meeting, three)
+    vote_cast(item=second, choice=V.APPROVE, by=three[0])
+
+    agenda_item_remove(item=first, by=world.staff)
+    with pytest.raises(CommitteeError) as raised:
+        agenda_item_remove(item=second, by=world.staff)
+
+    assert (
+        _message(raised) == "Members have voted or recused on this candidate; the item stays on the agenda."
+    )
+    assert list(meeting.items.values_list("pk", flat=True)) == [second.pk]
+    assert Application.objects.get(pk=first.application_id).state == S.DELIBERATION

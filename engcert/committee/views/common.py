@@ -68,7 +68,11 @@ def item_page(
     may_recuse = bool(
         seat is not None and own_recusal is None and pending and meeting.status != MeetingStatus.CLOSED
     )
-    may_decide = bool(pending and in_progress and user.has_perm("committee.decide", meeting))
+    is_staff = user.has_perm("committee.manage_meetings", meeting.society)
+    chair_seated = bool(seat is not None and seat.present and own_recusal is None)
+    may_decide = bool(
+        pending and in_progress and user.has_perm("committee.decide", meeting) and (is_staff or chair_seated)
+    )
     grades = ([application.grade] if application.grade else []) + list(lower_grades(application=application))
 
     action = request.POST.get("action") if request.method == "POST" else None
