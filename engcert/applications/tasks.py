@@ -25,12 +25,21 @@ def application_notify_state_change(
             "status": PUBLIC_LABELS[to_state],
             "reason": reason,
             "next_step": NEXT_STEPS.get(to_state, ""),
+            "member_number": _member_number(application) if to_state == ApplicationState.REGISTERED else "",
             "revision_items": _revision_items(application) if to_state == ApplicationState.RETURNED else [],
             "url": f"{settings.SITE_URL}/applications/{application.uid}/",
         }
         subject = render_to_string("applications/email/state_subject.txt", context).strip()
         body = render_to_string("applications/email/state_body.txt", context)
     send_mail(subject, body, None, [user.email])
+
+
+def _member_number(application: Application) -> str:
+    # Registration depends on applications; it is read here, at run time, not at import.
+    from engcert.registration.selectors import registration_for
+
+    registration = registration_for(application=application)
+    return registration.member_number if registration is not None else ""
 
 
 def _revision_items(application: Application) -> list[tuple[str, str]]:

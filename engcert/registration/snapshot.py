@@ -14,6 +14,8 @@ from django.utils import timezone
 from engcert.applications.enums import ApplicationState as S
 from engcert.applications.models import Application
 from engcert.audit.models import AuditEvent
+from engcert.committee.enums import DECIDED
+from engcert.committee.models import AgendaItem
 from engcert.frameworks.models import Grade
 from engcert.organisations.models import Organisation
 from engcert.scoring.models import AgreedAreaScore, PanelAssessment
@@ -93,6 +95,30 @@ def _notice_passed_at(events: Sequence[AuditEvent]) -> str | None:
     return _stamp(moments[-1]) if moments else None
 
 
+def _committee(items: Sequence[AgendaItem]) -> dict[str, Any] | None:
+    """The committee's latest decision on the candidate, with its tally as recorded."""
+    if not items:
+        return None
+    item = items[0]
+    return {
+        "meeting": item.meeting.title,
+        "meeting_at": _stamp(item.meeting.starts_at),
+        "outcome": item.outcome,
+        "grade": _grade(item.awarded_grade),
+        "rationale": item.rationale,
+        "departs_from_criteria": item.departs_from_criteria,
+        "departure_reason": item.departure_reason,
+        "decided_at": _stamp(item.decided_at),
+        "tally": {
+            "members": item.members_count,
+            "voting": item.voting_count,
+            "approve": item.approve_count,
+            "not_approve": item.not_approve_count,
+            "abstain": item.abstain_count,
+        },
+    }
+
+
 def candidate_record(application: Application, events: Sequence[AuditEvent]) -> dict[str, Any]:
     assessment = getattr(application, "panel_assessment", None)
     discipline = application.discipline
@@ -116,6 +142,7 @@ def candidate_record(application: Application, events: Sequence[AuditEvent]) -> 
         "grade_approved": _grade(application.awarded_grade or application.grade),
         "assessment_path": application.assessment_path,
         "assessment": _assessment(assessment),
+        "committee": _committee(getattr(application, "committee_decisions", [])),
         "history": _history(events),
         "notice_passed_at": _notice_passed_at(events),
     }
@@ -136,6 +163,13 @@ def candidates_for_snapshot(ids: Sequence[int]) -> list[Application]:
             Prefetch(
                 "panel_assessment__area_scores",
                 queryset=AgreedAreaScore.objects.select_related("area", "level").order_by("area__number"),
+            ),
+            Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.filter(outcome__in=list(DECIDED))
+                .select_related("meeting", "awarded_grade")
+                .order_by("-decided_at"),
+                to_attr="committee_decisions",
             ),
             Prefetch(
                 "audit_events",

@@ -48,6 +48,8 @@ from engcert.batches.models import Batch
 from engcert.privacy.domain import identity_number_view_record
 from engcert.review.selectors import revision_reasons, title_verification_latest
 
+REGISTERED_STATES = frozenset({ApplicationState.REGISTERED, ApplicationState.CERTIFICATE_ISSUED})
+
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
@@ -168,8 +170,18 @@ def application_detail(request: HttpRequest, uid: UUID) -> HttpResponse:
             ),
             "title_check": _title_check(application),
             "next_step": NEXT_STEPS.get(application.state, "") if is_applicant else "",
+            "registration": _registration(application),
         },
     )
+
+
+def _registration(application: Application) -> object | None:
+    if application.state not in REGISTERED_STATES:
+        return None
+    # Registration depends on applications; it is read here, at run time, not at import.
+    from engcert.registration.selectors import registration_for
+
+    return registration_for(application=application)
 
 
 def _title_check(application: Application) -> dict[str, object] | None:

@@ -9,6 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from engcert.applications.enums import ApplicationState, AssessmentPath
+from engcert.committee.enums import Outcome
 from engcert.organisations.models import in_reader_language
 from engcert.privacy.identity_documents import DocumentType
 from engcert.registration.models import AlliancePackage, PackageItem
@@ -62,6 +63,20 @@ def record_for_display(record: dict[str, Any]) -> dict[str, Any]:
                 for area in assessment["areas"]
             ],
         }
+    committee = record.get("committee")
+    shown_committee = None
+    if committee:
+        shown_committee = {
+            "meeting": committee["meeting"],
+            "meeting_at": _time(committee.get("meeting_at")),
+            "outcome": _label(Outcome, committee["outcome"]),
+            "grade": _name(committee.get("grade")),
+            "rationale": committee["rationale"],
+            "departs_from_criteria": committee["departs_from_criteria"],
+            "departure_reason": committee["departure_reason"],
+            "decided_at": _time(committee.get("decided_at")),
+            "tally": committee["tally"],
+        }
     applied, approved = record.get("grade_applied"), record.get("grade_approved")
     return {
         "uid": record["uid"],
@@ -77,6 +92,7 @@ def record_for_display(record: dict[str, Any]) -> dict[str, Any]:
         "grade_differs": bool(applied and approved and applied["code"] != approved["code"]),
         "assessment_path": _label(AssessmentPath, record.get("assessment_path", "full")),
         "assessment": shown_assessment,
+        "committee": shown_committee,
         "history": [
             {
                 "at": _time(step["at"]),
