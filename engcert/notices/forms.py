@@ -52,7 +52,7 @@ class CandidateChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type
 class PublishForm(forms.Form):
     starts_on = forms.DateField(
         label=_("First day of the notice"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("The notice is public from the start of this day, Beijing time."),
     )
     candidates = CandidateChoiceField(
@@ -103,7 +103,7 @@ class PolicyForm(forms.Form):
 
 
 class CalendarDayForm(forms.Form):
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     kind = forms.ChoiceField(label=_("Kind"), choices=CalendarDayKind.choices)
     name = forms.CharField(label=_("Name"), max_length=100, help_text=_("For example 国庆节 or 国庆节调休."))
 

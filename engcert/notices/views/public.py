@@ -94,8 +94,9 @@ def _object_to(
     too_large = handler is not None and handler.too_large
     if too_large:
         # Only the start of the file was kept, in a temporary file: drop it now.
-        for uploaded in files.values():
-            uploaded.close()
+        for name in files:
+            for uploaded in files.getlist(name):
+                uploaded.close()
     form = ObjectionForm(post, None if too_large else files)
     valid = form.is_valid()
     if too_large:
