@@ -40,6 +40,9 @@ def test_the_demo_has_every_stage_a_user_per_role_and_an_intact_audit_chain(db):
     }  # every state but "certificate issued", which certificates bring
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == {r.value for r in Role}
+    # No demo applicant doubles as a person who acts on files (their logins would collide).
+    acting = Membership.objects.exclude(role__in=[Role.APPLICANT, Role.UNIT_ADMIN]).values("user")
+    assert list(Application.objects.filter(applicant__in=acting)) == []
     assert "password for all: engcert-demo-2026" in out.getvalue()
     assert "staff@demo.engcert" in out.getvalue()
     assert audit_chain_verify().ok
@@ -117,7 +120,7 @@ def test_the_demos_later_stages_went_through_the_committee_the_notice_and_the_al
     )
     package = AlliancePackage.objects.get()
     assert package.items.count() == 3
-    assert (state_of("alliance"), state_of("alliance-returned"), state_of("registered")) == (
+    assert (state_of("with-alliance"), state_of("alliance-returned"), state_of("registered")) == (
         S.WITH_ALLIANCE,
         S.NOTICE_PASSED,
         S.REGISTERED,

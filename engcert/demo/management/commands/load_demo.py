@@ -44,7 +44,7 @@ PATHS: list[tuple[str, list[str]]] = [
     ("notice", [*INTERVIEWED, "later:notice_now"]),
     ("objection", [*INTERVIEWED, "later:objected"]),
     ("notice-passed", [*INTERVIEWED, "later:notice_done"]),
-    ("alliance", [*INTERVIEWED, "later:sent"]),
+    ("with-alliance", [*INTERVIEWED, "later:sent"]),
     ("alliance-returned", [*INTERVIEWED, "later:returned"]),
     ("registered", [*INTERVIEWED, "later:registered"]),
     ("withdrawn", ["withdraw"]),
