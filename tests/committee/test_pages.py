@@ -460,3 +460,45 @@ def test_the_meeting_pages_cost_the_same_queries_for_one_candidate_or_three(worl
     recusal_record(item=second, member=three[2], reason="同事", by=three[2])
     assert _queries(staff, staff_url(world, f"{meeting.pk}/")) == staff_one
     assert _queries(member, f"/committee/{meeting.pk}/") == member_one
+
+
+def test_a_closed_meeting_shows_no_forms_and_refuses_changes_with_a_message(world, three, meeting):
+    item = on_agenda(world, meeting, index=1)
+    present(world, meeting, three)
+    client = world.client_for(world.staff)
+    client.post(staff_url(world, f"{meeting.pk}/close/"))
+
+    page = client.get(staff_url(world, f"{meeting.pk}/")).content.decode()
+    refused = client.post(
+        staff_url(world, f"{meeting.pk}/attendance/"), {"present": [three[0].pk]}, follow=True
+    )
+    edit = client.post(
+        staff_url(world, f"{meeting.pk}/edit/"),
+        {
+            "title": "改名",
+            "batch": world.batch.pk,
+            "starts_at": "2026-12-10T09:30",
+            "place": "会议室",
+            "members": [u.pk for u in three],
+        },
+    )
+    member_page = world.client_for(three[1]).get(f"/committee/{meeting.pk}/items/{item.pk}/").content.decode()
+
+    assert 'name="present"' not in page
+    assert "Add candidates" not in page
+    assert "This meeting is closed; nothing on it can change." in text_of(refused)
+    assert "This meeting is closed; nothing on it can change." in edit.content.decode()
+    assert Meeting.objects.get(pk=meeting.pk).title == "第四批综合审议会议"
+    assert meeting.members.filter(present=True).count() == 3
+    assert 'name="choice"' not in member_page
+    assert "The meeting closed without a decision on this candidate" in member_page
+
+
+def test_before_the_meeting_begins_members_read_but_cannot_vote(world, three, meeting):
+    item = on_agenda(world, meeting, index=1)
+
+    html = text_of(world.client_for(three[1]).get(f"/committee/{meeting.pk}/items/{item.pk}/"))
+
+    assert "Votes are taken once the meeting has begun and attendance is recorded." in html
+    assert 'name="choice"' not in html
+    assert 'value="recuse"' in html
