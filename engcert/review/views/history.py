@@ -38,6 +38,17 @@ ACTION_LABELS: dict[str, StrPromise] = {
     "interview.no_show": _("Candidate did not attend the interview"),
     "score_sheet.submit": _("Score sheet submitted"),
     "panel_assessment.record": _("Panel's agreed assessment recorded"),
+    "committee_agenda.add": _("Put on the committee's agenda"),
+    "committee_agenda.remove": _("Taken off the committee's agenda"),
+    "committee_recusal.record": _("Committee member recused"),
+    "committee_vote.cast": _("Committee member voted"),
+    "committee_decision.record": _("Committee's decision recorded"),
+    "notices.objection_received": _("Objection received from the public"),
+    "notices.objection_view": _("Objection read by staff"),
+    "notices.objection_evidence_read": _("Objection evidence opened"),
+    "notices.objection_notes": _("Investigation notes saved"),
+    "notices.objection_decide": _("Objection decided"),
+    "registration.registered": _("Registered by the alliance"),
 }
 
 
