@@ -90,9 +90,10 @@ def parse_args() -> argparse.Namespace:
     # The work-queue scenario (bench/queue_run.py): its own database, seed and section of RESULTS.md.
     p.add_argument(
         "--scenario",
-        choices=["all", "rush", "queue"],
+        choices=["all", "rush", "queue", "notice"],
         default=os.environ.get("BENCH_SCENARIO", "all"),
-        help="rush: the deadline rush and draft saves; queue: the staff work queue; all: both",
+        help="rush: the deadline rush and draft saves; queue: the staff work queue; "
+        "notice: the public notice and objections; all: every one",
     )
     p.add_argument("--queue-applications", type=int, default=env_int("BENCH_QUEUE_APPLICATIONS", 50_000))
     p.add_argument("--queue-users", type=int, default=env_int("BENCH_QUEUE_USERS", 20))
@@ -109,6 +110,22 @@ def parse_args() -> argparse.Namespace:
         choices=["schema", "proposed"],
         default=os.environ.get("BENCH_QUEUE_INDEXES", "schema"),
         help="the queue's indexes as migrated, or as proposed in bench/queue_run.py",
+    )
+    # The public-notice scenario (bench/notice_run.py): its own database, seed and section of RESULTS.md.
+    p.add_argument("--notice-candidates", type=int, default=env_int("BENCH_NOTICE_CANDIDATES", 1000))
+    p.add_argument(
+        "--notice-users", type=int, default=env_int("BENCH_NOTICE_USERS", 30), help="streams of visitors"
+    )
+    p.add_argument("--notice-spawn-rate", type=int, default=env_int("BENCH_NOTICE_SPAWN_RATE", 10))
+    p.add_argument("--notice-seconds", type=int, default=env_int("BENCH_NOTICE_SECONDS", 90))
+    p.add_argument("--notice-solo-seconds", type=int, default=env_int("BENCH_NOTICE_SOLO_SECONDS", 30))
+    p.add_argument(
+        "--notice-wait",
+        default=os.environ.get("BENCH_NOTICE_WAIT", "2,6"),
+        help="seconds a visitor reads between pages: min,max",
+    )
+    p.add_argument(
+        "--notice-database", default=os.environ.get("BENCH_NOTICE_DB_NAME", "engcert_bench_notice")
     )
     p.add_argument(
         "--render",
@@ -652,15 +669,21 @@ def summary_print(
 def main() -> None:
     args = parse_args()
     command = " ".join([".venv/bin/python bench/run.py", *sys.argv[1:]]) if sys.argv[1:] else "make bench"
+    import notice_run
     import queue_run
 
     if args.render and args.render.endswith("-queue.json"):
         queue_run.render(args.render, args.no_results_md)
         return
+    if args.render and args.render.endswith("-notice.json"):
+        notice_run.render(args.render, args.no_results_md)
+        return
     if args.scenario in ("all", "rush"):
         rush_main(args)
     if args.scenario in ("all", "queue") and not args.render:
         queue_run.main(args, command)
+    if args.scenario in ("all", "notice") and not args.render:
+        notice_run.main(args, command)
 
 
 def rush_main(args: argparse.Namespace) -> None:
