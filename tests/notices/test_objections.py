@@ -254,6 +254,8 @@ def test_a_form_sent_the_instant_it_was_shown_is_refused(world: World) -> None:
     assert response.context["form"].errors == {
         "shown": ["That was sent faster than a person can write; please check your text and send it again."]
     }
+    # The hidden field's message is shown above the form, where the person reads it.
+    assert "That was sent faster than a person can write" in response.content.decode()
     assert Objection.objects.count() == 0
 
 
