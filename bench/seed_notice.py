@@ -35,6 +35,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
@@ -432,7 +433,7 @@ def page(uid: str, language: str = "zh-hans") -> dict[str, Any]:
         reset_queries()
         with CaptureQueriesContext(connection) as captured:
             t0 = time.perf_counter()
-            response = public_detail(request, uid)
+            response = public_detail(request, UUID(uid))
             timings.append((time.perf_counter() - t0) * 1000)
         queries = len(captured)
         sql_ms = sum(float(q["time"]) for q in captured.captured_queries) * 1000
