@@ -12,14 +12,8 @@ transition function); every other step goes through the pages, in Chinese.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
-
 import pytest
 from django.core import mail
-from django.core.cache import cache
-from django.utils import translation
 
 from engcert.accounts.models import User
 from engcert.applications.enums import ApplicationState
@@ -27,82 +21,18 @@ from engcert.audit.models import AuditEvent
 from engcert.registration.enums import ItemOutcome
 from engcert.registration.models import AlliancePackage, PackageItem, Registration
 from engcert.registration.snapshot import snapshot_digest
-from tests.accounts.conftest import totp_code
-from tests.conftest import PASSWORD, World
+from tests.browser.journey import LANGUAGE, Person, t
+from tests.conftest import World
 from tests.registration.conftest import candidate_notice_passed
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("chinese_journey"),
+]
 
 S = ApplicationState
-LANGUAGE = "zh-hans"
 RETURN_REASON = "面试记录缺少第二位考官的签名页，请学会补齐后重新报送。"
-
-
-@pytest.fixture(autouse=True)
-def _chinese_and_a_tolerant_second_factor(settings: Any) -> None:
-    settings.LANGUAGE_CODE = LANGUAGE
-    settings.MFA_TOTP_TOLERANCE = 1
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def t(text: str) -> str:
-    with translation.override(LANGUAGE):
-        return translation.gettext(text)
-
-
-def label(lazy: Any) -> str:
-    with translation.override(LANGUAGE):
-        return str(lazy)
-
-
-class Person:
-    """One person's own browser window, signed in through the real sign-in pages."""
-
-    def __init__(self, browser: Any, base: str, shots: Path, name: str) -> None:
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        self.context.set_default_timeout(15000)
-        host = base.split("//")[1].split(":")[0]
-        self.context.add_cookies(
-            [{"name": "django_language", "value": LANGUAGE, "domain": host, "path": "/"}]
-        )
-        self.page = self.context.new_page()
-        self.base, self.shots, self.name = base, shots, name
-
-    def shot(self, what: str) -> None:
-        number = len(list(self.shots.glob("*.png"))) + 1
-        self.page.screenshot(path=str(self.shots / f"{number:02d}-{self.name}-{what}.png"), full_page=True)
-
-    def sign_in(self, user: User) -> None:
-        page = self.page
-        page.goto(self.base + "/accounts/login/")
-        page.fill("input[name=login]", user.email)
-        page.fill("input[name=password]", PASSWORD)
-        self.click(page.locator("main form button[type=submit]"))
-        page.fill("input[name=code]", totp_code(user))
-        self.click(page.locator("main form button[type=submit]").first)
-        assert "/accounts/" not in page.url, (page.url, self.main())
-
-    def go(self, path: str) -> None:
-        self.page.goto(self.base + path)
-
-    def click(self, locator: Any) -> None:
-        with self.page.expect_navigation():
-            locator.click()
-
-    def main(self) -> str:
-        return str(self.page.locator("main").inner_text())
-
-    def messages(self) -> str:
-        return str(self.page.locator(".messages").inner_text())
-
-    def close(self) -> None:
-        self.context.close()
 
 
 def test_staff_send_a_package_and_the_alliance_registers_one_candidate_and_returns_the_other(

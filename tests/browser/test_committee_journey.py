@@ -9,13 +9,9 @@ is built directly; every step goes through the pages, in Chinese, the interface'
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.cache import cache
-from django.utils import translation
 
 from engcert.accounts.models import User
 from engcert.applications.enums import ApplicationState
@@ -23,94 +19,21 @@ from engcert.applications.models import Application
 from engcert.audit.models import AuditEvent
 from engcert.committee.enums import Outcome
 from engcert.committee.models import AgendaItem, Meeting, Vote
-from tests.accounts.conftest import totp_code
+from tests.browser.journey import LANGUAGE, Person, label, t
 from tests.committee.helpers import committee_members
-from tests.conftest import PASSWORD, World
+from tests.conftest import World
 from tests.evaluation_helpers import candidate_interviewed
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("chinese_journey"),
+]
 
 S = ApplicationState
-LANGUAGE = "zh-hans"
 TITLE = "第四批电气工程类工程会员综合审议会议"
 PLACE = "北京市西城区白广路二条1号 学会三层会议室"
 RATIONALE = "委员会审阅考官组合议评定与申请材料，认为申请人五项能力均已体现，同意按申请级别通过。"
-
-
-@pytest.fixture(autouse=True)
-def _chinese_and_a_tolerant_second_factor(settings: Any) -> None:
-    settings.LANGUAGE_CODE = LANGUAGE
-    settings.MFA_TOTP_TOLERANCE = 1  # a code read at the end of its 30 s still counts
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    """allauth keeps used TOTP codes and rate limits in the cache; no journey inherits them."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def t(text: str, context: str = "") -> str:
-    """What the page says for an English source string, in the journey's language."""
-    with translation.override(LANGUAGE):
-        return translation.pgettext(context, text) if context else translation.gettext(text)
-
-
-def label(lazy: Any) -> str:
-    with translation.override(LANGUAGE):
-        return str(lazy)
-
-
-class Person:
-    """One person's own browser window, signed in through the real sign-in pages."""
-
-    def __init__(self, browser: Any, base: str, shots: Path, name: str) -> None:
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        self.context.set_default_timeout(15000)
-        host = base.split("//")[1].split(":")[0]
-        self.context.add_cookies(
-            [{"name": "django_language", "value": LANGUAGE, "domain": host, "path": "/"}]
-        )
-        self.page = self.context.new_page()
-        self.page.on("dialog", lambda dialog: dialog.accept())  # "are you sure?" confirmations
-        self.base = base
-        self.shots = shots
-        self.name = name
-
-    def shot(self, what: str) -> None:
-        number = len(list(self.shots.glob("*.png"))) + 1
-        self.page.screenshot(path=str(self.shots / f"{number:02d}-{self.name}-{what}.png"), full_page=True)
-
-    def sign_in(self, user: User) -> None:
-        page = self.page
-        page.goto(self.base + "/accounts/login/")
-        page.fill("input[name=login]", user.email)
-        page.fill("input[name=password]", PASSWORD)
-        self.click(page.locator("main form button[type=submit]"))
-        page.fill("input[name=code]", totp_code(user))
-        self.click(page.locator("main form button[type=submit]").first)
-        assert "/accounts/" not in page.url, (page.url, self.main())
-
-    def go(self, path: str) -> None:
-        self.page.goto(self.base + path)
-
-    def click(self, locator: Any) -> None:
-        """Click something that loads a new page, and wait for that page."""
-        with self.page.expect_navigation():
-            locator.click()
-
-    def follow(self, name: str) -> None:
-        self.click(self.page.locator("main").get_by_role("link", name=name, exact=True).first)
-
-    def main(self) -> str:
-        return str(self.page.locator("main").inner_text())
-
-    def messages(self) -> str:
-        return str(self.page.locator(".messages").inner_text())
-
-    def close(self) -> None:
-        self.context.close()
 
 
 @pytest.fixture

@@ -14,15 +14,12 @@ step goes through the pages, in Chinese, the interface's default.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from engcert.accounts.models import User
 from engcert.applications.domain.application import application_submit
@@ -35,103 +32,23 @@ from engcert.examiners.models import Examiner, Interview, PanelSeat, Room, Sched
 from engcert.review.enums import ReviewOutcome
 from engcert.review.models import InitialReview, RevisionItem
 from engcert.scoring.models import PanelAssessment, ScoreSheet
-from tests.accounts.conftest import totp_code
-from tests.conftest import PASSWORD, World
+from tests.browser.journey import LANGUAGE, Person, label, t, tn
+from tests.conftest import World
 from tests.examiners.helpers import examiner_add, monday_in, room_add
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("chinese_journey"),
+]
 
 S = ApplicationState
-LANGUAGE = "zh-hans"
 OLD_MAJOR = "电气工程及其自动化"
 NEW_MAJOR = "电力系统及其自动化"
 RETURN_REASON = "学位证书上的专业为“电力系统及其自动化”，与填写的所学专业不一致，请按证书更正。"
 CHAIR_REASON = "面试中对500千伏变电站调试方案的风险分析讲得清楚，取舍有依据。"
 MEMBER_REASON = "现场答辩思路完整，能结合海外工程说明标准差异与应对措施。"
 SUMMARY = "两位考官意见一致：五项能力均已体现，建议授予申请级别。"
-
-
-@pytest.fixture(autouse=True)
-def _chinese_and_a_tolerant_second_factor(settings: Any) -> None:
-    settings.LANGUAGE_CODE = LANGUAGE
-    settings.MFA_TOTP_TOLERANCE = 1  # a code read at the end of its 30 s still counts
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    """allauth keeps used TOTP codes and rate limits in the cache; no journey inherits them."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def t(text: str) -> str:
-    """What the page says for an English source string, in the journey's language."""
-    with translation.override(LANGUAGE):
-        return translation.gettext(text)
-
-
-def tn(singular: str, plural: str, count: int) -> str:
-    with translation.override(LANGUAGE):
-        return translation.ngettext(singular, plural, count) % {"counter": count}
-
-
-def label(lazy: Any) -> str:
-    with translation.override(LANGUAGE):
-        return str(lazy)
-
-
-class Person:
-    """One person's own browser window, signed in through the real sign-in pages."""
-
-    def __init__(self, browser: Any, base: str, shots: Path, name: str) -> None:
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        self.context.set_default_timeout(15000)
-        host = base.split("//")[1].split(":")[0]
-        self.context.add_cookies(
-            [{"name": "django_language", "value": LANGUAGE, "domain": host, "path": "/"}]
-        )
-        self.page = self.context.new_page()
-        self.page.on("dialog", lambda dialog: dialog.accept())  # "are you sure?" confirmations
-        self.base = base
-        self.shots = shots
-        self.name = name
-
-    def shot(self, what: str) -> None:
-        number = len(list(self.shots.glob("*.png"))) + 1
-        self.page.screenshot(path=str(self.shots / f"{number:02d}-{self.name}-{what}.png"), full_page=True)
-
-    def sign_in(self, user: User, *, second_factor: bool) -> None:
-        page = self.page
-        page.goto(self.base + "/accounts/login/")
-        page.fill("input[name=login]", user.email)
-        page.fill("input[name=password]", PASSWORD)
-        self.click(page.locator("main form button[type=submit]"))
-        if second_factor:
-            page.fill("input[name=code]", totp_code(user))
-            self.click(page.locator("main form button[type=submit]").first)
-        # Signed in, not held at a login step (the page says why if so).
-        assert "/accounts/" not in page.url, (page.url, self.main())
-
-    def go(self, path: str) -> None:
-        self.page.goto(self.base + path)
-
-    def click(self, locator: Any) -> None:
-        """Click something that loads a new page, and wait for that page."""
-        with self.page.expect_navigation():
-            locator.click()
-
-    def follow(self, name: str) -> None:
-        self.click(self.page.locator("main").get_by_role("link", name=name, exact=True).first)
-
-    def main(self) -> str:
-        return str(self.page.locator("main").inner_text())
-
-    def messages(self) -> str:
-        return str(self.page.locator(".messages").inner_text())
-
-    def close(self) -> None:
-        self.context.close()
 
 
 def _transitions(application: Application) -> list[tuple[str, str, str]]:
