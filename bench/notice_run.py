@@ -231,7 +231,8 @@ def main(args: argparse.Namespace, command: str) -> dict[str, Any]:
             env,
             work / "worker.log",
         )
-        wait_healthy(f"http://127.0.0.1:{args.port}/healthz")
+        # Workers import Django before answering: on a busy machine that takes more than half a minute.
+        wait_healthy(f"http://127.0.0.1:{args.port}/healthz", seconds=120)
         for _ in range(200):
             urllib.request.urlopen(f"http://127.0.0.1:{args.port}/healthz", timeout=5).read()
         report["load"] = {"before": load_sample()}
