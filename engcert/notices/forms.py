@@ -10,6 +10,7 @@ from django import forms
 from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from engcert.applications.models import Application
 from engcert.notices.domain.objection import NAME_MAX_CHARS, STATEMENT_MAX_CHARS, evidence_max_bytes
@@ -105,7 +106,11 @@ class PolicyForm(forms.Form):
 class CalendarDayForm(forms.Form):
     day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     kind = forms.ChoiceField(label=_("Kind"), choices=CalendarDayKind.choices)
-    name = forms.CharField(label=_("Name"), max_length=100, help_text=_("For example 国庆节 or 国庆节调休."))
+    name = forms.CharField(
+        label=pgettext_lazy("calendar day", "Name"),
+        max_length=100,
+        help_text=_("For example 国庆节 or 国庆节调休."),
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from engcert.applications.models import Application
 from engcert.batches.models import Batch
@@ -26,7 +27,11 @@ class CalendarDay(models.Model):
 
     day = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=CalendarDayKind.choices)
-    name = models.CharField(_("name"), max_length=100, help_text=_("For example 国庆节 or 国庆节调休."))
+    name = models.CharField(
+        pgettext_lazy("calendar day", "name"),
+        max_length=100,
+        help_text=_("For example 国庆节 or 国庆节调休."),
+    )
 
     class Meta:
         ordering = ["day"]

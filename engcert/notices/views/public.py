@@ -15,7 +15,7 @@ from engcert.notices.domain.errors import NoticeError
 from engcert.notices.domain.notice import notice_is_running
 from engcert.notices.domain.objection import evidence_max_bytes, evidence_too_big_message, objection_file
 from engcert.notices.forms import ObjectionForm, form_token_issue
-from engcert.notices.models import NoticeEntry
+from engcert.notices.models import NoticeEntry, Objection
 from engcert.notices.selectors import LISTED, notice_public_entries, notice_public_get, notice_public_list
 from engcert.notices.throttle import objection_attempt_allowed
 from engcert.notices.uploads import SizeLimitUploadHandler
@@ -136,8 +136,6 @@ def objection_received(request: HttpRequest, reference: str) -> HttpResponse:
     """The objector's confirmation, readable only in the browser that sent the objection."""
     if reference not in request.session.get(SESSION_KEY, []):
         raise Http404
-    from engcert.notices.models import Objection
-
     objection = (
         Objection.objects.filter(reference=reference)
         .select_related("entry__notice__batch__society", "entry__application")
