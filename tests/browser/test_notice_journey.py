@@ -12,13 +12,11 @@ every other step goes through the pages, in Chinese, the interface's default.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from importlib import import_module
 from typing import Any
 
 import pytest
 from django.apps import apps
-from django.core.cache import cache
 from django.utils import timezone
 
 from engcert.applications.enums import ApplicationState as S
@@ -27,7 +25,7 @@ from engcert.audit.models import AuditEvent
 from engcert.notices.domain.notice import notice_periods_close
 from engcert.notices.enums import NoticeStatus, ObjectionStatus
 from engcert.notices.models import CalendarDay, Notice, Objection
-from tests.browser.test_evaluation_journey import Person, t
+from tests.browser.journey import Person, t
 from tests.conftest import World
 from tests.evaluation_helpers import advance, candidate_interviewed
 
@@ -38,16 +36,8 @@ DISMISSAL = "经向申报单位和项目业主核实，申请人为该项目电�
 
 
 @pytest.fixture(autouse=True)
-def _chinese(settings: Any) -> None:
-    settings.LANGUAGE_CODE = "zh-hans"
-    settings.MFA_TOTP_TOLERANCE = 1
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
+def _chinese(chinese_journey: None) -> None:
+    """The shared clean Chinese start (tests/browser/conftest.py)."""
 
 
 def test_staff_publish_the_public_objects_staff_dismiss_and_the_candidate_passes_at_the_period_end(
