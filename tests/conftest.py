@@ -57,7 +57,7 @@ def enrol_totp(user: User) -> None:
 
 
 def _ensure_migrated_data() -> None:
-    """Data migrations' rows (framework, default pledge) are gone after a transactional test's
+    """Data migrations' rows (framework, default pledge, the holiday calendar) are gone after a transactional test's
     flush; load them again the way the migrations do."""
     from importlib import import_module
 
@@ -70,6 +70,10 @@ def _ensure_migrated_data() -> None:
         import_module("engcert.frameworks.migrations.0002_load_tcas_326_2021").load(apps, None)
     if not PledgeText.objects.exists():
         import_module("engcert.applications.migrations.0002_default_integrity_pledge").load(apps, None)
+    from engcert.notices.models import CalendarDay
+
+    if not CalendarDay.objects.exists():
+        import_module("engcert.notices.migrations.0002_load_public_holidays_2025_2027").load(apps, None)
 
 
 @pytest.fixture

@@ -67,7 +67,7 @@ def test_person_without_privileged_role_is_not_forced_to_enrol(world: World, per
     assert (response.status_code, response.content) == (200, b"desk")
 
 
-@pytest.mark.parametrize("path", ["/", "/calls/", "/accounts/2fa/", "/accounts/logout/"])
+@pytest.mark.parametrize("path", ["/", "/calls/", "/notices/", "/accounts/2fa/", "/accounts/logout/"])
 def test_home_public_and_account_pages_stay_reachable_without_authenticator(world: World, path: str) -> None:
     remove_second_factor(world.staff)
 
