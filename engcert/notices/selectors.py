@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -10,7 +11,8 @@ from django.db.models import Count, Q, QuerySet
 from engcert.applications.enums import ApplicationState as S
 from engcert.notices.enums import ObjectionStatus
 from engcert.notices.models import Notice, NoticeEntry, Objection
-from engcert.organisations.models import Organisation
+from engcert.frameworks.models import Grade
+from engcert.organisations.models import Discipline, Organisation
 
 # How long an ended notice stays on the public list of notices.
 RECENT_DAYS = 90
@@ -43,6 +45,56 @@ def notice_public_get(*, uid: UUID, now: datetime) -> Notice | None:
         .select_related("batch__society")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class PublicRow:
+    """One candidate as the public page lists them, in the reader's language."""
+
+    uid: UUID
+    name: str
+    unit: str
+    grade: str
+    field: str
+
+
+def notice_public_rows(*, notice: Notice) -> list[PublicRow]:
+    """The public page's rows as plain values: a notice lists a whole batch (a thousand
+    candidates), so no model instance is built per row; the few units, grades and fields are
+    read once each and named once each."""
+    rows = list(
+        notice.entries.filter(LISTED)
+        .order_by("position")
+        .values_list(
+            "uid",
+            "application__full_name",
+            "application__unit_id",
+            "application__awarded_grade_id",
+            "application__grade_id",
+            "application__discipline_id",
+        )
+    )
+    units = {
+        unit.pk: unit.display_name for unit in Organisation.objects.filter(pk__in={row[2] for row in rows})
+    }
+    grades = {
+        grade.pk: grade.display_name
+        for grade in Grade.objects.filter(pk__in={row[3] for row in rows} | {row[4] for row in rows})
+    }
+    fields = {
+        field.pk: field.path_name
+        for field in Discipline.objects.filter(pk__in={row[5] for row in rows}).select_related("parent")
+    }
+    return [
+        PublicRow(
+            uid=uid,
+            name=name,
+            unit=units.get(unit_id, ""),
+            grade=grades.get(awarded_id or grade_id, ""),
+            field=fields.get(field_id, ""),
+        )
+        for uid, name, unit_id, awarded_id, grade_id, field_id in rows
+    ]
 
 
 def notice_public_entries(*, notice: Notice) -> QuerySet[NoticeEntry]:

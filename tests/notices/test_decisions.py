@@ -215,4 +215,4 @@ def test_an_upheld_candidate_leaves_the_public_page(world: World) -> None:
         ends_at=datetime(2099, 1, 1, tzinfo=DURING.tzinfo),
     )
     response = Client().get(reverse("notices:public_detail", kwargs={"uid": notice.uid}))
-    assert response.context["entries"] == []
+    assert response.context["rows"] == []

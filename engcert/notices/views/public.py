@@ -16,7 +16,7 @@ from engcert.notices.domain.notice import notice_is_running
 from engcert.notices.domain.objection import evidence_max_bytes, evidence_too_big_message, objection_file
 from engcert.notices.forms import ObjectionForm, form_token_issue
 from engcert.notices.models import NoticeEntry, Objection
-from engcert.notices.selectors import LISTED, notice_public_entries, notice_public_get, notice_public_list
+from engcert.notices.selectors import LISTED, notice_public_get, notice_public_list, notice_public_rows
 from engcert.notices.throttle import objection_attempt_allowed
 from engcert.notices.uploads import SizeLimitUploadHandler
 
@@ -36,8 +36,16 @@ def public_detail(request: HttpRequest, uid: UUID) -> HttpResponse:
     notice = notice_public_get(uid=uid, now=now)
     if notice is None:
         raise Http404
-    entries = list(notice_public_entries(notice=notice))
-    context = {"notice": notice, "entries": entries, "running": notice_is_running(notice, now=now)}
+    running = notice_is_running(notice, now=now)
+    rows = notice_public_rows(notice=notice)
+    # One reversal for the page, not one per row.
+    marker = "00000000-0000-0000-0000-000000000000"
+    object_url = reverse("notices:object", args=[notice.uid, marker])
+    context = {
+        "notice": notice,
+        "rows": [(row, object_url.replace(marker, str(row.uid))) for row in rows],
+        "running": running,
+    }
     return render(request, "notices/public_detail.html", context)
 
 
