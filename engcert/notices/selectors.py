@@ -9,9 +9,9 @@ from uuid import UUID
 from django.db.models import Count, Q, QuerySet
 
 from engcert.applications.enums import ApplicationState as S
+from engcert.frameworks.models import Grade
 from engcert.notices.enums import ObjectionStatus
 from engcert.notices.models import Notice, NoticeEntry, Objection
-from engcert.frameworks.models import Grade
 from engcert.organisations.models import Discipline, Organisation
 
 # How long an ended notice stays on the public list of notices.
