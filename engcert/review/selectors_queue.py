@@ -63,6 +63,7 @@ class QueueFlag(models.TextChoices):
     ELIGIBILITY = "eligibility", _("Eligibility concerns at submission")
     SIMPLIFIED = "simplified", _("Simplified assessment requested")
     RESUBMITTED = "resubmitted", _("Resubmitted after a return")
+    ALLIANCE_RETURNED = "alliance_returned", _("Returned by the alliance, to send again")
 
 
 # Sort keys people may ask for, and the columns they order by (the id breaks ties, which keeps
@@ -131,6 +132,18 @@ def _was_resubmitted() -> Exists:
     )
 
 
+def _returned_by_alliance() -> Exists:
+    """Back with the society after the alliance returned it, and not sent again yet."""
+    return Exists(
+        AuditEvent.objects.filter(
+            application=OuterRef("pk"),
+            action="application.transition",
+            from_state=S.WITH_ALLIANCE,
+            to_state=S.NOTICE_PASSED,
+        )
+    ) & Q(state=S.NOTICE_PASSED)
+
+
 def search_condition(text: str) -> Q | None:
     """Name (contains), application number (exact or prefix) or identity-document number.
 
@@ -174,6 +187,8 @@ def queue_filter(queryset: QuerySet[Application], filters: QueueFilters) -> Quer
         queryset = queryset.filter(simplified_requested=True)
     if QueueFlag.RESUBMITTED in filters.flags:
         queryset = queryset.filter(_was_resubmitted())
+    if QueueFlag.ALLIANCE_RETURNED in filters.flags:
+        queryset = queryset.filter(_returned_by_alliance())
     condition = search_condition(filters.search)
     if condition is not None:
         queryset = queryset.filter(condition)
@@ -247,7 +262,9 @@ def queue_rows(queryset: QuerySet[Application], *, filters: QueueFilters) -> Que
     """Every row in the page's order with its resubmission flag (for an export: one pass over
     all of them; read its values, not model instances)."""
     _sort, order = queue_order(filters)
-    return queryset.annotate(was_resubmitted=_was_resubmitted()).order_by(*order)
+    return queryset.annotate(
+        was_resubmitted=_was_resubmitted(), returned_by_alliance=_returned_by_alliance()
+    ).order_by(*order)
 
 
 # What a row of the page shows, read as plain values (no model instances for fifty rows and
@@ -273,6 +290,7 @@ ROW_FIELDS = (
     "discipline__parent__name",
     "discipline__parent__name_en",
     "was_resubmitted",
+    "returned_by_alliance",
 )
 
 
@@ -306,7 +324,7 @@ def _page_of(ids: list[int], *, number: int, pages: int, total: int, per_page: i
     found = {
         row["pk"]: row
         for row in Application.objects.filter(pk__in=ids)
-        .annotate(was_resubmitted=_was_resubmitted())
+        .annotate(was_resubmitted=_was_resubmitted(), returned_by_alliance=_returned_by_alliance())
         .values(*ROW_FIELDS)
     }
     rows = [found[pk] for pk in ids if pk in found]

@@ -108,11 +108,12 @@ def _day_and_time(moment: datetime | None) -> tuple[str, str]:
 
 def _rows(rows: list[dict[str, Any]], link: Callable[[UUID], str]) -> list[QueueRow]:
     states = {value: str(label) for value, label in ApplicationState.choices}
-    concern, path, requested, again = (
+    concern, path, requested, again, returned = (
         _("eligibility"),
         _("simplified path"),
         _("simplified requested"),
         _("resubmitted"),
+        _("returned by the alliance"),
     )
     shown = []
     for row in rows:
@@ -125,6 +126,8 @@ def _rows(rows: list[dict[str, Any]], link: Callable[[UUID], str]) -> list[Queue
             )
         if row["was_resubmitted"]:
             flags.append((again, "flag flag-info", ""))
+        if row.get("returned_by_alliance"):
+            flags.append((returned, "flag", ""))
         field = in_reader_language(row["discipline__name"] or "", row["discipline__name_en"] or "")
         if row["discipline__parent__name"]:
             parent = in_reader_language(
