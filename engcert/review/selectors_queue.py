@@ -132,7 +132,7 @@ def _was_resubmitted() -> Exists:
     )
 
 
-def _returned_by_alliance() -> Exists:
+def _returned_by_alliance() -> Q:
     """Back with the society after the alliance returned it, and not sent again yet."""
     return Exists(
         AuditEvent.objects.filter(
