@@ -38,7 +38,7 @@ from run import (
     machine,
     machine_line,
     manage,
-    markers_replace,
+    results_section_write,
     run,
     server_env,
     stats_table,
@@ -173,11 +173,7 @@ def markdown(report: dict[str, Any]) -> str:
 
 
 def results_md_update(text: str) -> None:
-    path = BENCH / "RESULTS.md"
-    current = path.read_text(encoding="utf-8")
-    if BEGIN not in current:
-        current = current.rstrip("\n") + "\n\n## The staff work queue\n\n" + BEGIN + "\n" + END + "\n"
-    path.write_text(markers_replace(current, text, begin=BEGIN, end=END), encoding="utf-8")
+    results_section_write(text, heading="The staff work queue", begin=BEGIN, end=END)
 
 
 def print_summary(report: dict[str, Any]) -> None:

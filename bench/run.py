@@ -619,6 +619,16 @@ def results_md_update(text: str) -> None:
     path.write_text(markers_replace(current, text, begin=BEGIN, end=END), encoding="utf-8")
 
 
+def results_section_write(text: str, *, heading: str, begin: str, end: str) -> None:
+    """Write one scenario's section of RESULTS.md between its markers, adding the section under
+    `heading` the first time; the other scenarios' sections stay as they were."""
+    path = BENCH / "RESULTS.md"
+    current = path.read_text(encoding="utf-8")
+    if begin not in current:
+        current = current.rstrip("\n") + f"\n\n## {heading}\n\n" + begin + "\n" + end + "\n"
+    path.write_text(markers_replace(current, text, begin=begin, end=end), encoding="utf-8")
+
+
 def markers_replace(current: str, text: str, *, begin: str, end: str) -> str:
     """`current` with `text` between its `begin` and `end` markers; the rest stays as it was."""
     head, rest = current.split(begin, 1)
