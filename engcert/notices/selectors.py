@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from engcert.applications.enums import ApplicationState as S
 from engcert.frameworks.models import Grade
@@ -95,6 +95,15 @@ def notice_public_rows(*, notice: Notice) -> list[PublicRow]:
         )
         for uid, name, unit_id, awarded_id, grade_id, field_id in rows
     ]
+
+
+def notice_listing_version(*, notice: Notice) -> str:
+    """Changes whenever a candidate joins, leaves or moves on the notice's list."""
+    summary = notice.entries.aggregate(
+        listed=Count("pk", filter=LISTED), changed=Max("application__state_changed_at")
+    )
+    changed = summary["changed"]
+    return f"{summary['listed']}-{changed.timestamp() if changed else 0}"
 
 
 def notice_public_entries(*, notice: Notice) -> QuerySet[NoticeEntry]:

@@ -98,3 +98,28 @@ def test_the_public_list_reads_the_same_number_of_queries_for_one_and_for_three_
         approved(world, index)
         notice_publish(batch=world.batch, starts_on=timezone.localdate(), by=world.staff)
     assert _queries(client, reverse("notices:public_list")) == one
+
+
+def test_the_table_is_rendered_once_for_everyone_and_again_when_a_candidate_moves(world: World) -> None:
+    from engcert.applications.domain.transition import application_transition
+    from engcert.applications.enums import ApplicationState as S
+
+    notice = running_notice(world, count=2)
+    url = reverse("notices:public_detail", kwargs={"uid": notice.uid})
+    counts, tables = [], []
+    for _visitor in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            html = Client().get(url).content.decode()
+        counts.append(len(queries))
+        tables.append(_rows(html))
+    assert tables[0] == tables[1] and len(tables[0]) == 2
+    assert counts[1] == counts[0] - 4  # the rows, their units, grades and fields are not read again
+
+    leaving = notice.entries.order_by("position").first().application
+    application_transition(application=leaving, to_state=S.OBJECTION, by=world.staff, reason="收到异议。")
+    application_transition(
+        application=leaving, to_state=S.NOT_APPROVED, by=world.staff, reason="经核实，申请材料与事实不符。"
+    )
+    assert [row[1] for row in _rows(Client().get(url).content.decode())] == [
+        notice.entries.order_by("position").last().application.full_name
+    ]

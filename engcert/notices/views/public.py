@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
@@ -15,8 +18,14 @@ from engcert.notices.domain.errors import NoticeError
 from engcert.notices.domain.notice import notice_is_running
 from engcert.notices.domain.objection import evidence_max_bytes, evidence_too_big_message, objection_file
 from engcert.notices.forms import ObjectionForm, form_token_issue
-from engcert.notices.models import NoticeEntry, Objection
-from engcert.notices.selectors import LISTED, notice_public_get, notice_public_list, notice_public_rows
+from engcert.notices.models import Notice, NoticeEntry, Objection
+from engcert.notices.selectors import (
+    LISTED,
+    notice_listing_version,
+    notice_public_get,
+    notice_public_list,
+    notice_public_rows,
+)
 from engcert.notices.throttle import objection_attempt_allowed
 from engcert.notices.uploads import SizeLimitUploadHandler
 
@@ -37,16 +46,31 @@ def public_detail(request: HttpRequest, uid: UUID) -> HttpResponse:
     if notice is None:
         raise Http404
     running = notice_is_running(notice, now=now)
-    rows = notice_public_rows(notice=notice)
-    # One reversal for the page, not one per row.
-    marker = "00000000-0000-0000-0000-000000000000"
-    object_url = reverse("notices:object", args=[notice.uid, marker])
-    context = {
-        "notice": notice,
-        "rows": [(row, object_url.replace(marker, str(row.uid))) for row in rows],
-        "running": running,
-    }
+    context = {"notice": notice, "running": running, "table": _public_table(notice, running=running)}
     return render(request, "notices/public_detail.html", context)
+
+
+# The same table is read by everyone who opens a notice, often many at once when it is
+# published; it is rendered once per language and listing, and again when a candidate leaves
+# it or moves on (or after ten minutes, for a unit or field renamed meanwhile).
+TABLE_SECONDS = 600
+
+
+def _public_table(notice: Notice, *, running: bool) -> str:
+    version = notice_listing_version(notice=notice)
+    key = f"notice-table:{notice.pk}:{translation.get_language()}:{int(running)}:{version}"
+    table: str | None = cache.get(key)
+    if table is None:
+        rows = notice_public_rows(notice=notice)
+        # One reversal for the table, not one per row.
+        marker = "00000000-0000-0000-0000-000000000000"
+        object_url = reverse("notices:object", args=[notice.uid, marker])
+        table = render_to_string(
+            "notices/includes/public_table.html",
+            {"rows": [(row, object_url.replace(marker, str(row.uid))) for row in rows], "running": running},
+        )
+        cache.set(key, table, TABLE_SECONDS)
+    return mark_safe(table)
 
 
 def _listed_entry(*, notice_uid: UUID, entry_uid: UUID) -> NoticeEntry:
