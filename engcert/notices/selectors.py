@@ -11,7 +11,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from engcert.applications.enums import ApplicationState as S
 from engcert.frameworks.models import Grade
 from engcert.notices.enums import ObjectionStatus
-from engcert.notices.models import Notice, NoticeEntry, Objection
+from engcert.notices.models import Notice, Objection
 from engcert.organisations.models import Discipline, Organisation
 
 # How long an ended notice stays on the public list of notices.
@@ -104,37 +104,6 @@ def notice_listing_version(*, notice: Notice) -> str:
     )
     changed = summary["changed"]
     return f"{summary['listed']}-{changed.timestamp() if changed else 0}"
-
-
-def notice_public_entries(*, notice: Notice) -> QuerySet[NoticeEntry]:
-    """The rows of the public page: only what the four public columns need."""
-    return (
-        notice.entries.filter(LISTED)
-        .select_related(
-            "application__unit",
-            "application__grade",
-            "application__awarded_grade",
-            "application__discipline__parent",
-        )
-        .only(
-            "uid",
-            "position",
-            "notice_id",
-            "application__full_name",
-            "application__state",
-            "application__unit__name",
-            "application__unit__name_en",
-            "application__grade__name",
-            "application__grade__name_en",
-            "application__awarded_grade__name",
-            "application__awarded_grade__name_en",
-            "application__discipline__name",
-            "application__discipline__name_en",
-            "application__discipline__parent__name",
-            "application__discipline__parent__name_en",
-        )
-        .order_by("position")
-    )
 
 
 def notice_staff_list(*, society: Organisation) -> QuerySet[Notice]:

@@ -1,8 +1,6 @@
 """Fetching a candidate for the examiner or staff asking: 404 for outsiders, 403 for those who
-may know the candidate but not act on the file.
-
-The society a staff page acts for is checked as on the batches pages: `get_society_for_staff`
-is the batches app's, offered here too for the staff pages that take their checks from here."""
+may know the candidate but not act on the file. The society a staff page acts for is checked
+by the batches app's `get_society_for_staff`."""
 
 from __future__ import annotations
 
@@ -13,7 +11,6 @@ from django.http import Http404
 
 from engcert.accounts.models import User
 from engcert.applications.models import Application
-from engcert.batches.access import get_society_for_staff as get_society_for_staff
 from engcert.examiners.enums import ACTIVE_SEATS
 from engcert.examiners.models import PanelSeat
 from engcert.organisations.models import Organisation

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from engcert.accounts.models import User
+from engcert.batches.access import get_society_for_staff
 from engcert.batches.models import Batch
 from engcert.registration.access import get_package_for_society_staff
 from engcert.registration.domain import RegistrationError, package_send
@@ -26,7 +27,6 @@ from engcert.registration.selectors import (
     snapshot_candidate,
 )
 from engcert.registration.views.display import package_rows, record_for_display
-from engcert.scoring.access import get_society_for_staff
 
 
 def _user(request: HttpRequest) -> User:

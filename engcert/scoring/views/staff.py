@@ -10,9 +10,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from engcert.batches.access import get_society_for_staff
 from engcert.examiners.enums import ACTIVE_SEATS
 from engcert.examiners.selectors import evaluation_policy_for
-from engcert.scoring.access import get_application_for_society_staff, get_society_for_staff
+from engcert.scoring.access import get_application_for_society_staff
 from engcert.scoring.enums import SheetStatus
 from engcert.scoring.selectors import (
     interview_current,
