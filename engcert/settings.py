@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "engcert.committee",
     "engcert.notices",
     "engcert.registration",
+    "engcert.certificates",
+    "engcert.cpd",
+    "engcert.renewals",
     "engcert.demo",
 ]
 
@@ -169,6 +172,15 @@ ENGCERT_MAX_TEXT_CHARS = env_int("ENGCERT_MAX_TEXT_CHARS", 20000)
 # send per hour (beyond it they are asked to wait).
 ENGCERT_MAX_OBJECTION_EVIDENCE_BYTES = env_int("ENGCERT_MAX_OBJECTION_EVIDENCE_BYTES", 20 * 1024 * 1024)
 ENGCERT_OBJECTIONS_PER_IP_PER_HOUR = env_int("ENGCERT_OBJECTIONS_PER_IP_PER_HOUR", 10)
+
+# Certificates: where each society's signing material lives (a folder per society code with
+# ed25519.pem for the QR payload, and signing-key.pem + signing-cert.pem (+ chain.pem) for the
+# PDF's PAdES signature). Development creates missing material on first use; production
+# (ENGCERT_REQUIRE_SECRETS=true) refuses to issue without it. Mount it read-only on every server.
+ENGCERT_SIGNING_DIR = env_path("ENGCERT_SIGNING_DIR", DATA_DIR / "signing")
+# Public certificate lookups a client may make per minute (numbers that do not exist count
+# tenfold), so that the register cannot be enumerated through the verification page.
+ENGCERT_VERIFY_LOOKUPS_PER_IP_PER_MINUTE = env_int("ENGCERT_VERIFY_LOOKUPS_PER_IP_PER_MINUTE", 60)
 
 # Field encryption for identity-document numbers. Comma-separated keys, newest first;
 # the first encrypts, all decrypt (so keys can be rotated). Development derives one.

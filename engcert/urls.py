@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from engcert.accounts import views as account_views
+from engcert.api import api
 
 urlpatterns = [
     path("", account_views.home, name="home"),
@@ -26,6 +27,12 @@ urlpatterns = [
     path("", include("engcert.committee.urls")),
     path("", include("engcert.notices.urls")),
     path("", include("engcert.registration.urls")),
+    # Certificates (public verification and register, members' and staff pages), CPD and
+    # re-registration; the JSON API.
+    path("", include("engcert.certificates.urls")),
+    path("", include("engcert.cpd.urls")),
+    path("", include("engcert.renewals.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
 

@@ -132,6 +132,17 @@ def _media_in_tmp(settings: object, tmp_path: object) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined,operator]
 
 
+@pytest.fixture(scope="session")
+def _signing_dir(tmp_path_factory: pytest.TempPathFactory) -> object:
+    return tmp_path_factory.mktemp("signing")
+
+
+@pytest.fixture(autouse=True)
+def _signing_keys_in_tmp(settings: object, _signing_dir: object) -> None:
+    """Development signing keys are made once per test session, outside the working tree."""
+    settings.ENGCERT_SIGNING_DIR = _signing_dir  # type: ignore[attr-defined]
+
+
 @pytest.fixture(autouse=True)
 def _english_unless_asked(settings: object) -> Iterator[None]:
     """Assertions read English source strings; tests about Chinese ask for it explicitly.

@@ -202,6 +202,11 @@ def registration_confirm(*, item: PackageItem, by: User) -> Registration:
         registration = Registration.objects.create(
             application=application,
             member_number=number,
+            holder_id=application.applicant_id,
+            full_name=application.full_name,
+            full_name_en=application.full_name_en,
+            email=application.applicant.email,
+            unit_id=application.unit_id,
             society=locked.package.society,
             grade=grade,
             discipline=application.discipline,

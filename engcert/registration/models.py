@@ -175,10 +175,37 @@ class PackageItem(models.Model):
 class Registration(models.Model):
     """A registered engineer member of the national register."""
 
+    # Empty for members registered before engcert existed (`manage.py import_members`).
     application = models.OneToOneField(
-        Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="registration"
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.PROTECT,
+        related_name="registration",
+        null=True,
+        blank=True,
     )
     member_number = models.CharField(_("member number"), max_length=60, unique=True)
+    # The member: their account (an imported member may not have one yet), name and unit.
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registrations",
+    )
+    full_name = models.CharField(_("name"), max_length=100, blank=True)
+    full_name_en = models.CharField(_("name in English or pinyin"), max_length=100, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    unit = models.ForeignKey(
+        Organisation,
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="unit_registrations",
+    )
+    imported = models.BooleanField(_("imported from earlier records"), default=False)
     society = models.ForeignKey(
         Organisation,
         verbose_name=_("society"),
@@ -200,7 +227,12 @@ class Registration(models.Model):
     )
     registered_at = models.DateTimeField(_("registered"))
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("registered by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:
