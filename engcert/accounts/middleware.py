@@ -15,7 +15,19 @@ from engcert.accounts.second_factor import account_facts_for_request
 # Paths a person without a second factor may still reach: signing in and out, enrolling,
 # switching language, static files and the public pages. The home page "/" too.
 # Public pages (calls, notices) read the same for everyone, enrolled or not.
-ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/calls/", "/notices/", "/verify/", "/register/", "/credentials/", "/api/", "/favicon", "/healthz")
+ALLOWED_PREFIXES = (
+    "/accounts/",
+    "/i18n/",
+    "/static/",
+    "/calls/",
+    "/notices/",
+    "/verify/",
+    "/register/",
+    "/credentials/",
+    "/api/",
+    "/favicon",
+    "/healthz",
+)
 
 
 def path_needs_second_factor(path: str) -> bool:
