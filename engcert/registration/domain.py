@@ -225,7 +225,17 @@ def registration_confirm(*, item: PackageItem, by: User) -> Registration:
             data={"member_number": number, "grade": grade.code, "package": locked.package_id},
         )
         _complete_if_decided(locked.package_id, now)
+        registration_id = registration.pk
+        transaction.on_commit(lambda: _certificate_issue_enqueue(registration_id))
     return registration
+
+
+def _certificate_issue_enqueue(registration_id: int) -> None:
+    """The member's certificate is issued in the background once the registration is committed."""
+    # Certificates depend on registration; the task is found at run time, not at import.
+    from engcert.certificates.tasks import certificate_issue_task
+
+    certificate_issue_task.enqueue(registration_id=registration_id)
 
 
 def registration_return(*, item: PackageItem, reason: str, by: User) -> PackageItem:
