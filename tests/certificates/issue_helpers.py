@@ -31,10 +31,10 @@ def registered_members(world: World, count: int, *, first_index: int = 0) -> lis
     ]
 
 
-def run(*args: str) -> str:
-    """A command's standard output and error together; fails the test if it cannot run."""
+def run(*args: str, stdout_only: bool = False) -> str:
+    """A command's standard output and error together (or its output alone)."""
     result = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
-    return result.stdout + result.stderr
+    return result.stdout if stdout_only else result.stdout + result.stderr
 
 
 def nss_db_trusting(ca_cert: Path, folder: Path) -> str:
@@ -51,7 +51,7 @@ def qr_payloads(pdf_path: Path, folder: Path) -> list[str]:
     prefix = folder / "page"
     run("pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(pdf_path), str(prefix))
     images = sorted(folder.glob("page*.png"))
-    out = run("zbarimg", "--quiet", "--raw", *[str(i) for i in images])
+    out = run("zbarimg", "--quiet", "--raw", *[str(i) for i in images], stdout_only=True)
     return [line for line in out.splitlines() if line.strip()]
 
 
