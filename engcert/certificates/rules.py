@@ -30,3 +30,10 @@ def is_staff_of_certificate_society(user: Any, certificate: Any) -> bool:
 add_perm("certificates.manage_certificates", is_staff_of_society)
 # The holder and the society's staff may download a certificate's PDF.
 add_perm("certificates.download_certificate", is_certificate_holder | is_staff_of_certificate_society)
+
+
+# --- Status, credentials and the register listing (verification and register pages) -------
+# The society's staff suspend, reinstate and revoke its certificates and see their history.
+add_perm("certificates.change_certificate_status", is_staff_of_certificate_society)
+# Only the holder downloads their Verifiable Credential (it is theirs to present).
+add_perm("certificates.download_credential", is_certificate_holder)
