@@ -6,9 +6,13 @@ poppler's `pdfsig`."""
 
 from __future__ import annotations
 
+import asyncio
 import functools
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -58,8 +62,20 @@ def pdf_sign(*, pdf: bytes, material: SigningMaterial, society_name: str, reason
         reason=reason,
         name=society_name or None,
     )
-    output: BytesIO = signers.sign_pdf(writer, meta, signer=signer_for(material))
+    output: BytesIO = _run(signers.async_sign_pdf(writer, meta, signer=signer_for(material)))
     return output.getvalue()
+
+
+def _run(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    """Run pyHanko's signing to the end, also where an event loop is already running in this
+    thread (an async server, or a browser driven from the same thread): then in a thread of
+    its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 __all__ = ["SIGNATURE_FIELD", "pdf_sign", "signer_for"]
