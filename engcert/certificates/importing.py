@@ -236,7 +236,9 @@ def _key(text: str) -> str:
     return _normalise(text).replace(" ", "").casefold()
 
 
-def _cell_text(cell: Cell) -> str:
+def _cell_text(cell: Cell, *, fold: bool = True) -> str:
+    """The cell as text. `fold` makes full-width letters and digits half-width (numbers, codes,
+    addresses); Chinese text (names, units, reasons) keeps its full-width punctuation."""
     value = cell.value
     if value is None:
         return ""
@@ -255,7 +257,7 @@ def _cell_text(cell: Cell) -> str:
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    return _normalise(str(value))
+    return _normalise(str(value)) if fold else " ".join(str(value).split())
 
 
 def _cell_date(cell: Cell) -> date | None:
@@ -491,9 +493,9 @@ class _RowReader:
             return None
         return cell
 
-    def text(self, key: str, *, required: bool, max_length: int = 200) -> str:
+    def text(self, key: str, *, required: bool, max_length: int = 200, fold: bool = True) -> str:
         cell = self._cell(key)
-        value = _cell_text(cell) if cell is not None else ""
+        value = _cell_text(cell, fold=fold) if cell is not None else ""
         if not value:
             if required and cell is not None:
                 self.problem(key, _("This value is required."))
@@ -527,7 +529,7 @@ class _RowReader:
 
 
 def _read_row(reader: _RowReader, lookups: _Lookups, today: date) -> MemberRow | None:
-    full_name = reader.text("full_name", required=True, max_length=MAX_NAME)
+    full_name = reader.text("full_name", required=True, max_length=MAX_NAME, fold=False)
     full_name_en = reader.text("full_name_en", required=False, max_length=MAX_NAME)
     _check_document(reader)
     member_number = _number(reader, "member_number")
@@ -535,7 +537,7 @@ def _read_row(reader: _RowReader, lookups: _Lookups, today: date) -> MemberRow |
     reader.identifiers.update(member_number=member_number, certificate_number=certificate_number)
     grade = _grade(reader, lookups)
     discipline = _discipline(reader, lookups)
-    unit_text = reader.text("unit", required=False, max_length=200)
+    unit_text = reader.text("unit", required=False, max_length=200, fold=False)
     unit = lookups.units.get(_key(unit_text)) if unit_text else None
     email = reader.text("email", required=True, max_length=254).lower()
     reader.identifiers["email"] = email
@@ -556,7 +558,7 @@ def _read_row(reader: _RowReader, lookups: _Lookups, today: date) -> MemberRow |
     if valid_from is not None and valid_until is not None and valid_until <= valid_from:
         reader.problem("valid_until", _("The certificate must be valid until a day after it is valid from."))
     status = _status(reader, valid_until=valid_until, today=today)
-    status_reason = reader.text("status_reason", required=False, max_length=1000)
+    status_reason = reader.text("status_reason", required=False, max_length=1000, fold=False)
     status_changed_on = reader.date("status_changed_on", required=False)
     if status_changed_on is not None and status_changed_on > today:
         reader.problem("status_changed_on", _("The date is in the future."))

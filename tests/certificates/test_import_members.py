@@ -275,13 +275,13 @@ def test_a_reason_and_date_of_a_revocation_are_taken_from_their_columns(world: W
     sheet = book.active
     assert sheet is not None
     sheet.append([*HEADERS, "状态原因", "状态变更日期"])
-    sheet.append([*member(1, 证书状态="撤销"), "提供虚假业绩材料", "2023-06-30"])
+    sheet.append([*member(1, 证书状态="撤销"), "提供虚假业绩材料，经调查属实（见学会通报）", "2023-06-30"])
     book.save(tmp_path / "members.xlsx")
     run(tmp_path / "members.xlsx")
     certificate = Certificate.objects.get()
     assert (certificate.status, certificate.status_reason, certificate.status_changed_at) == (
         CertificateStatus.REVOKED,
-        "提供虚假业绩材料",
+        "提供虚假业绩材料，经调查属实（见学会通报）",
         timezone.make_aware(datetime(2023, 6, 30)),
     )
 
@@ -451,3 +451,11 @@ def test_the_import_is_recorded_with_the_staff_member_given(world: World, tmp_pa
     registration = Registration.objects.get()
     assert registration.registered_by == world.staff
     assert AuditEvent.objects.get(action="registration.imported").actor == world.staff
+
+
+def test_the_sample_file_in_the_docs_imports(world: World) -> None:
+    sample = Path(__file__).resolve().parents[2] / "docs" / "samples" / "members-import-sample.xlsx"
+    out, err = run(sample, "--dry-run")
+    assert err == ""
+    assert "members-import-sample.xlsx: 8 rows read, 0 blank rows skipped." in out
+    assert "Dry run: 8 members would be imported, 0 are already present." in out

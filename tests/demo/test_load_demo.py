@@ -35,9 +35,9 @@ def test_the_demo_has_every_stage_a_user_per_role_and_an_intact_audit_chain(db):
         S.OBJECTION,
         S.NOTICE_PASSED,
         S.WITH_ALLIANCE,
-        S.REGISTERED,
+        S.CERTIFICATE_ISSUED,
         S.WITHDRAWN,
-    }  # every state but "certificate issued", which certificates bring
+    }  # every state but "registered": the alliance's registration issues the certificate at once
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == {r.value for r in Role}
     # No demo applicant doubles as a person who acts on files (their logins would collide).
@@ -69,18 +69,22 @@ def test_the_demo_evaluation_went_through_review_panels_and_score_sheets(db):
     ]
     assert Interview.objects.get(application=upcoming).starts_at > upcoming.state_changed_at
     interviewed = Application.objects.exclude(panel_assessment=None)
-    assert interviewed.count() == 10
-    assert ScoreSheet.objects.filter(submitted_at__isnull=False).count() == 20
-    assert PanelSeat.objects.filter(status=SeatStatus.CONFIRMED).count() == 20
-    assert PanelAssessment.objects.count() == 10
+    assert interviewed.count() == 12
+    assert ScoreSheet.objects.filter(submitted_at__isnull=False).count() == 24
+    assert PanelSeat.objects.filter(status=SeatStatus.CONFIRMED).count() == 24
+    assert PanelAssessment.objects.count() == 12
 
 
 def test_loading_the_demo_twice_adds_nothing(db):
     _ensure_migrated_data()
+    from engcert.certificates.models import Certificate
+    from engcert.cpd.models import CpdActivity
+    from engcert.registration.models import Registration
+
     call_command("load_demo", stdout=StringIO())
-    count = Application.objects.count()
+    counts = [m.objects.count() for m in (Application, Registration, Certificate, CpdActivity)]
     call_command("load_demo", stdout=StringIO())
-    assert Application.objects.count() == count
+    assert [m.objects.count() for m in (Application, Registration, Certificate, CpdActivity)] == counts
 
 
 def test_the_demos_later_stages_went_through_the_committee_the_notice_and_the_alliance(db):
@@ -97,7 +101,7 @@ def test_the_demos_later_stages_went_through_the_committee_the_notice_and_the_al
 
     held, today = Meeting.objects.order_by("starts_at")
     assert (held.status, today.status) == (MeetingStatus.CLOSED, MeetingStatus.IN_PROGRESS)
-    assert held.items.count() == 8
+    assert held.items.count() == 10
     assert Recusal.objects.filter(item__meeting=held).count() == 1
     pending = AgendaItem.objects.get(meeting=today)
     assert pending.application.applicant.email == "deliberation@demo.engcert"
@@ -111,7 +115,7 @@ def test_the_demos_later_stages_went_through_the_committee_the_notice_and_the_al
     assert declined.departure_reason != ""
     assert state_of("not-approved") == S.NOT_APPROVED
     ended, running = Notice.objects.order_by("starts_on")
-    assert ended.entries.count() == 4 and running.entries.count() == 2
+    assert ended.entries.count() == 6 and running.entries.count() == 2
     assert Objection.objects.get().entry.application.applicant.email == "objection@demo.engcert"
     assert (state_of("notice"), state_of("objection"), state_of("notice-passed")) == (
         S.PUBLIC_NOTICE,
@@ -119,10 +123,87 @@ def test_the_demos_later_stages_went_through_the_committee_the_notice_and_the_al
         S.NOTICE_PASSED,
     )
     package = AlliancePackage.objects.get()
-    assert package.items.count() == 3
+    assert package.items.count() == 5
     assert (state_of("with-alliance"), state_of("alliance-returned"), state_of("registered")) == (
         S.WITH_ALLIANCE,
         S.NOTICE_PASSED,
-        S.REGISTERED,
+        S.CERTIFICATE_ISSUED,
     )
-    assert Registration.objects.get().application.applicant.email == "registered@demo.engcert"
+    assert list(
+        Registration.objects.filter(imported=False)
+        .order_by("application__applicant__email")
+        .values_list("application__applicant__email", flat=True)
+    ) == ["certified@demo.engcert", "registered@demo.engcert", "suspended@demo.engcert"]
+
+
+def test_the_demo_has_a_certificate_in_every_status_cpd_a_renewal_the_register_and_imported_members(db):
+    from engcert.certificates.enums import CertificateSource, CertificateStatus
+    from engcert.certificates.models import Certificate, RegisterListing
+    from engcert.certificates.payload import payload_verify
+    from engcert.cpd.selectors import member_progress
+    from engcert.registration.models import Registration
+    from engcert.renewals.enums import RenewalState
+    from engcert.renewals.models import Renewal
+
+    _ensure_migrated_data()
+    call_command("load_demo", stdout=StringIO())
+
+    def certificate_of(login: str) -> Certificate:
+        return Certificate.objects.get(registration__holder__email=f"{login}@demo.engcert")
+
+    statuses = {
+        login: (certificate_of(login).effective_status(), certificate_of(login).source)
+        for login in ("registered", "certified", "suspended", "revoked", "expired", "renewal", "cpd-short")
+    }
+    assert statuses == {
+        "registered": (CertificateStatus.VALID, CertificateSource.ISSUED),
+        "certified": (CertificateStatus.VALID, CertificateSource.ISSUED),
+        "suspended": (CertificateStatus.SUSPENDED, CertificateSource.ISSUED),
+        "revoked": (CertificateStatus.REVOKED, CertificateSource.IMPORTED),
+        "expired": (CertificateStatus.EXPIRED, CertificateSource.IMPORTED),
+        "renewal": (CertificateStatus.VALID, CertificateSource.IMPORTED),
+        "cpd-short": (CertificateStatus.VALID, CertificateSource.IMPORTED),
+    }
+    assert set(Certificate.objects.values_list("status", flat=True)) == set(CertificateStatus.values)
+    suspended, revoked = certificate_of("suspended"), certificate_of("revoked")
+    assert suspended.status_reason.startswith("经核查") and suspended.status_changed_at is not None
+    assert revoked.status_reason.startswith("经学会调查") and revoked.status_changed_at is not None
+    # The members registered in engcert hold signed PDFs; every certificate's QR payload verifies.
+    issued = Certificate.objects.filter(source=CertificateSource.ISSUED)
+    assert [c.pdf.read(5) for c in issued] == [b"%PDF-"] * 3
+    assert all(payload_verify(c.qr_token).number == c.number for c in Certificate.objects.all())
+
+    imported = Registration.objects.filter(imported=True)
+    assert imported.count() == 8
+    assert imported.filter(holder__password__startswith="!").count() == 4  # still to be claimed
+
+    renewal = Registration.objects.get(holder__email="renewal@demo.engcert")
+    assert member_progress(registration=renewal).term_compliant is True
+    assert list(Renewal.objects.values_list("registration", "state")) == [
+        (renewal.pk, RenewalState.SUBMITTED)
+    ]
+    short = member_progress(registration=Registration.objects.get(holder__email="cpd-short@demo.engcert"))
+    assert [(year.number, year.compliant) for year in short.years] == [(1, True), (2, False)]
+
+    assert list(
+        RegisterListing.objects.filter(listed=True)
+        .order_by("registration__holder__email")
+        .values_list("registration__holder__email", "show_unit", "show_discipline", "show_name_en")
+    ) == [
+        ("certified@demo.engcert", True, True, True),
+        ("cpd-short@demo.engcert", False, True, False),
+        ("renewal@demo.engcert", True, True, False),
+        ("suspended@demo.engcert", False, False, False),
+    ]
+
+
+def test_the_new_demo_logins_are_printed_and_sign_in(db, client):
+    _ensure_migrated_data()
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    logins = ["certified", "suspended", "revoked", "expired", "renewal", "cpd-short"]
+    for login in logins:
+        assert f"{login}@demo.engcert" in out.getvalue()
+    for login in logins:
+        assert client.login(email=f"{login}@demo.engcert", password="engcert-demo-2026") is True
+        client.logout()

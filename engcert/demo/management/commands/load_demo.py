@@ -18,7 +18,8 @@ from engcert.applications.domain.application import (
 )
 from engcert.applications.models import Application
 from engcert.batches.models import Batch
-from engcert.demo import builders, deliberation, evaluation
+from engcert.certificates.models import Certificate
+from engcert.demo import builders, certificates, deliberation, evaluation
 from engcert.organisations.enums import Role
 from engcert.review.domain import initial_review_reject, international_title_verify
 
@@ -47,6 +48,8 @@ PATHS: list[tuple[str, list[str]]] = [
     ("with-alliance", [*INTERVIEWED, "later:sent"]),
     ("alliance-returned", [*INTERVIEWED, "later:returned"]),
     ("registered", [*INTERVIEWED, "later:registered"]),
+    ("certified", [*INTERVIEWED, "later:registered"]),
+    ("suspended", [*INTERVIEWED, "later:registered"]),
     ("withdrawn", ["withdraw"]),
 ]
 # Panels by position in the pool: the demo examiner (0) chairs the upcoming interview and sits
@@ -253,6 +256,13 @@ class Command(BaseCommand):
         deliberation.alliance_package(
             batch=batch, staff=people["staff"], reviewer=people["alliance"], stages=later
         )
+        certificates.certificates_load(
+            society=society,
+            staff=people["staff"],
+            password=PASSWORD,
+            registered=later.registered,
+            today=timezone.localdate(),
+        )
 
     def _print_logins(self) -> None:
         rows = [
@@ -261,7 +271,8 @@ class Command(BaseCommand):
             ("applicant, returned (退回修改)", "returned@demo.engcert"),
             ("applicant, interview arranged (已安排面试)", "interview@demo.engcert"),
             ("applicant, in public notice with an objection (公示异议)", "objection@demo.engcert"),
-            ("applicant, registered (已注册)", "registered@demo.engcert"),
+            ("applicant, registered, certificate issued (证书已颁发)", "registered@demo.engcert"),
+            *certificates.LOGINS,
             ("unit administrator A (申报单位联系人)", "unit-a@demo.engcert"),
             ("unit administrator B", "unit-b@demo.engcert"),
             ("society staff (学会工作人员) *", "staff@demo.engcert"),
@@ -273,7 +284,11 @@ class Command(BaseCommand):
         ]
         self.stdout.write(f"\nDemo logins (password for all: {PASSWORD})")
         for role, email in rows:
-            self.stdout.write(f"  {role:<40} {email}")
+            self.stdout.write(f"  {role:<58} {email}")
         self.stdout.write("  * sets up an authenticator app (TOTP) at first sign-in\n")
         count = Application.objects.count()
         self.stdout.write(f"Applications in the demo: {count}\n")
+        self.stdout.write(
+            f"Certificates in the demo: {Certificate.objects.count()}; the earlier members were imported "
+            f"from a list like docs/samples/{certificates.SAMPLE_FILE_NAME}\n"
+        )
