@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
+from ninja.responses import Status
 
 from engcert.certificates.enums import CertificateStatus
 from engcert.certificates.listing import PAGE_SIZE, RegisterQuery, register_entries, register_row
@@ -98,17 +99,18 @@ def certificate_out(certificate: Certificate, *, token: str = "") -> Certificate
 )
 def certificate_verify(
     request: HttpRequest, response: HttpResponse, number: str, p: str = ""
-) -> tuple[int, object]:
+) -> Status[object]:
     if verify_throttled(request):
         response["Retry-After"] = str(retry_after_seconds())
-        return 429, ErrorOut(
-            detail=_("Too many lookups from your network; please wait a minute."), code="throttled"
+        return Status(
+            429,
+            ErrorOut(detail=_("Too many lookups from your network; please wait a minute."), code="throttled"),
         )
     certificate = certificate_public_get(number=number)
     verify_count(request, found=certificate is not None)
     if certificate is None:
-        return 404, ErrorOut(detail=_("No certificate has this number."), code="not_found")
-    return 200, certificate_out(certificate, token=p)
+        return Status(404, ErrorOut(detail=_("No certificate has this number."), code="not_found"))
+    return Status(200, certificate_out(certificate, token=p))
 
 
 class RegisterEntryOut(Schema):
@@ -154,7 +156,7 @@ class RegisterFilter(Schema):
     ),
     auth=None,
 )
-def register_search(request: HttpRequest, filters: Query[RegisterFilter]) -> tuple[int, object]:
+def register_search(request: HttpRequest, filters: Query[RegisterFilter]) -> Status[object]:
     discipline_id = None
     if filters.discipline:
         discipline_id = (
@@ -164,11 +166,13 @@ def register_search(request: HttpRequest, filters: Query[RegisterFilter]) -> tup
             .first()
         )
         if discipline_id is None:
-            return 400, ErrorOut(detail=_("No professional field has this code."), code="unknown_discipline")
+            return Status(
+                400, ErrorOut(detail=_("No professional field has this code."), code="unknown_discipline")
+            )
     if filters.grade and not Grade.objects.filter(code=filters.grade).exists():
-        return 400, ErrorOut(detail=_("No grade has this code."), code="unknown_grade")
+        return Status(400, ErrorOut(detail=_("No grade has this code."), code="unknown_grade"))
     if filters.page < 1:
-        return 400, ErrorOut(detail=_("Pages are numbered from 1."), code="bad_page")
+        return Status(400, ErrorOut(detail=_("Pages are numbered from 1."), code="bad_page"))
     query = RegisterQuery(
         text=filters.q,
         unit=filters.unit,
@@ -178,7 +182,7 @@ def register_search(request: HttpRequest, filters: Query[RegisterFilter]) -> tup
     )
     paginator = Paginator(register_entries(query=query), PAGE_SIZE)
     if filters.page > max(paginator.num_pages, 1):
-        return 400, ErrorOut(detail=_("There is no page with this number."), code="bad_page")
+        return Status(400, ErrorOut(detail=_("There is no page with this number."), code="bad_page"))
     page = paginator.page(filters.page)
     items = []
     for certificate in page.object_list:
@@ -198,6 +202,13 @@ def register_search(request: HttpRequest, filters: Query[RegisterFilter]) -> tup
                 valid_until=row.valid_until,
             )
         )
-    return 200, RegisterPageOut(
-        count=paginator.count, page=page.number, pages=paginator.num_pages, page_size=PAGE_SIZE, items=items
+    return Status(
+        200,
+        RegisterPageOut(
+            count=paginator.count,
+            page=page.number,
+            pages=paginator.num_pages,
+            page_size=PAGE_SIZE,
+            items=items,
+        ),
     )
