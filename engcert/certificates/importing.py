@@ -56,12 +56,12 @@ from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untype
 
 from engcert.accounts.models import User
 from engcert.audit.domain import audit_event_append
-from engcert.certificates.domain import _claims as certificate_claims
 from engcert.certificates.domain import certificate_policy_get
 from engcert.certificates.enums import CertificateSource, CertificateStatus
 from engcert.certificates.keys import signing_material_for
 from engcert.certificates.models import Certificate, CertificatePolicy
 from engcert.certificates.payload import payload_sign
+from engcert.certificates.verification import certificate_claims
 from engcert.frameworks.models import Grade
 from engcert.frameworks.selectors import framework_version_current
 from engcert.organisations.enums import OrganisationKind

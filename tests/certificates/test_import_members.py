@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
@@ -107,6 +108,7 @@ def failing(path: Path, *args: str) -> tuple[str, str]:
     out, err = StringIO(), StringIO()
     with pytest.raises(CommandError) as raised:
         call_command("import_members", str(path), "--society", "csee", *args, stdout=out, stderr=err)
+    assert raised.value.returncode == 1
     return str(raised.value), err.getvalue()
 
 
@@ -180,6 +182,17 @@ def test_a_good_file_imports_each_member_with_their_own_certificate_number(
         3,
         "CSEE2021PE0002",
     )
+
+
+def test_an_imported_certificate_is_verified_on_the_public_page_at_once(world: World, tmp_path: Path) -> None:
+    run(workbook(tmp_path / "members.xlsx", [member(1, 证书状态="撤销")]))
+    certificate = Certificate.objects.get()
+    response = Client().get(
+        reverse("certificates:verify_number", args=[certificate.number]), {"p": certificate.qr_token}
+    )
+    assert response.status_code == 200
+    assert (response.context["status"], response.context["check"].ok) == (CertificateStatus.REVOKED, True)
+    assert response.context["certificate"].full_name == "李秀英"
 
 
 def test_new_accounts_have_no_usable_password_and_are_claimed_by_a_password_reset(
