@@ -42,8 +42,8 @@ class ActivityForm(forms.Form):
         max_value=MAX_ACTIVITY_HOURS,
         max_digits=5,
         decimal_places=1,
-        help_text=_("Credit hours, in steps of half an hour."),
-        widget=forms.NumberInput(attrs={"step": "0.5", "min": "0.5", "inputmode": "decimal"}),
+        help_text=_("Credit hours, for example 1.5."),
+        widget=forms.NumberInput(attrs={"step": "0.1", "min": "0.5", "inputmode": "decimal"}),
     )
     evidence = forms.FileField(
         label=_("Evidence"),
@@ -179,7 +179,7 @@ class DrawForm(forms.Form):
 
 class OutcomeForm(forms.Form):
     outcome = forms.ChoiceField(
-        label=_("Outcome"),
+        label=_("What the review found"),
         choices=[(v, label) for v, label in AuditOutcome.choices if v != AuditOutcome.PENDING],
         widget=forms.RadioSelect,
     )

@@ -157,7 +157,8 @@ def compliance_rows(
     *, society: Organisation, today: date | None = None, query: str = "", compliant: bool | None = None
 ) -> list[ComplianceRow]:
     """Each member of the society with the hours counted in their current registration year.
-    Members whose certificate is revoked are left out: they are no longer registered."""
+    Members whose certificate is revoked or has expired are left out: they are not registered
+    now (an expired member who re-registers is reviewed on their re-registration's page)."""
     today = today or timezone.localdate()
     rule = cpd_rule_get(society=society)
     registrations = list(_registrations(society, query))
@@ -177,7 +178,10 @@ def compliance_rows(
         term = term_from(
             registration=registration, certificates=by_registration[registration.pk], today=today
         )
-        if term.certificate is not None and term.certificate.status == CertificateStatus.REVOKED:
+        if term.certificate is not None and term.certificate.effective_status(today) in (
+            CertificateStatus.REVOKED,
+            CertificateStatus.EXPIRED,
+        ):
             continue
         number = year_number_on(term.valid_from, min(today, term.valid_until))
         start, end = year_bounds(term.valid_from, number)

@@ -70,7 +70,9 @@ DECISIONS = [
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(
+        label=_("The society decides to"), choices=DECISIONS, widget=forms.RadioSelect
+    )
     reason = forms.CharField(
         label=_("Reason for the member"),
         required=False,

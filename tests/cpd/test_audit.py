@@ -50,7 +50,10 @@ def test_the_draw_takes_the_share_rounded_up_in_hmac_order(world: World):
     members = _members(world, 41)
     # Not in force on the day: never drawn.
     revoked = member_create(
-        society=world.society, holder=None, name="吊销", valid_from=timezone.localdate() - timedelta(days=50),
+        society=world.society,
+        holder=None,
+        name="吊销",
+        valid_from=timezone.localdate() - timedelta(days=50),
         status=CertificateStatus.REVOKED,
     )
 
@@ -60,7 +63,10 @@ def test_the_draw_takes_the_share_rounded_up_in_hmac_order(world: World):
     expected = _independent_draw(SEED, numbers, Decimal("5"))
     assert len(expected) == 3  # ceil(5 % × 41) = ceil(2.05)
     assert draw.population == numbers and revoked.member_number not in draw.population
-    assert list(draw.selections.order_by("rank").values_list("registration__member_number", flat=True)) == expected
+    assert (
+        list(draw.selections.order_by("rank").values_list("registration__member_number", flat=True))
+        == expected
+    )
     assert AuditEvent.objects.filter(action="cpd.audit_drawn").get().data["chosen"] == expected
 
 
@@ -71,7 +77,9 @@ def test_each_drawn_member_is_told_by_email(world: World, django_capture_on_comm
     rule.save()
 
     with django_capture_on_commit_callbacks(execute=True):
-        draw = audit_draw_make(society=world.society, year=timezone.localdate().year, by=world.staff, seed=SEED)
+        draw = audit_draw_make(
+            society=world.society, year=timezone.localdate().year, by=world.staff, seed=SEED
+        )
 
     drawn = [s.registration.holder.email for s in draw.selections.order_by("rank")]
     assert len(drawn) == 2
@@ -87,7 +95,9 @@ def test_a_second_draw_for_the_same_year_is_refused(world: World):
 
     with pytest.raises(CpdError, match=f"The audit draw of {year} has already been made."):
         audit_draw_make(society=world.society, year=year, by=world.staff)
-    response = world.client_for(world.staff).post(reverse("cpd:staff_audits", args=[world.society.code]), {"year": year})
+    response = world.client_for(world.staff).post(
+        reverse("cpd:staff_audits", args=[world.society.code]), {"year": year}
+    )
 
     assert response.status_code == 400
     assert response.context["form"].errors == {"year": [f"The audit draw of {year} has already been made."]}
@@ -116,10 +126,17 @@ def test_the_verify_command_recomputes_the_draw_and_catches_a_changed_record(wor
 
     call_command("cpd_audit_draw", verify=draw.pk, stdout=out)
 
-    assert out.getvalue().splitlines()[-1] == "OK: the recorded members are exactly the re-computed draw, in order."
+    assert (
+        out.getvalue().splitlines()[-1]
+        == "OK: the recorded members are exactly the re-computed draw, in order."
+    )
     # Someone swaps a drawn member for another in the database.
     selection = draw.selections.get(rank=1)
-    other = next(r for r in draw.population if r not in set(draw.selections.values_list("registration__member_number", flat=True)))
+    other = next(
+        r
+        for r in draw.population
+        if r not in set(draw.selections.values_list("registration__member_number", flat=True))
+    )
     from engcert.registration.models import Registration
 
     selection.registration = Registration.objects.get(member_number=other)

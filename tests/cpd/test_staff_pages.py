@@ -72,20 +72,30 @@ def test_limits_per_activity_type_cap_the_hours_counted(world: World):
     rule.type_limits = {CpdActivityType.PUBLISHING: "10"}
     rule.save()
 
-    rows = world.client_for(world.staff).get(reverse("cpd:staff_compliance", args=[world.society.code])).context["rows"]
+    rows = (
+        world.client_for(world.staff)
+        .get(reverse("cpd:staff_compliance", args=[world.society.code]))
+        .context["rows"]
+    )
 
     assert [(r.year.logged, r.year.counted, r.year.compliant) for r in rows] == [
         (Decimal("50.0"), Decimal("30.0"), False)
     ]
 
 
-def test_revoked_members_are_not_in_the_compliance_list(world: World):
-    kept, revoked = _members(world, 2)
+def test_revoked_and_expired_members_are_not_in_the_compliance_list(world: World):
+    kept, revoked, expired, suspended = _members(world, 4)
     revoked.certificates.update(status=CertificateStatus.REVOKED)
+    expired.certificates.update(valid_until=timezone.localdate() - timedelta(days=1))
+    suspended.certificates.update(status=CertificateStatus.SUSPENDED)
 
-    rows = world.client_for(world.staff).get(reverse("cpd:staff_compliance", args=[world.society.code])).context["rows"]
+    rows = (
+        world.client_for(world.staff)
+        .get(reverse("cpd:staff_compliance", args=[world.society.code]))
+        .context["rows"]
+    )
 
-    assert [r.registration for r in rows] == [kept]
+    assert [r.registration for r in rows] == [kept, suspended]
 
 
 def test_the_spreadsheet_holds_the_filtered_list(world: World):
@@ -162,15 +172,20 @@ def test_staff_change_the_rule_and_it_is_audited(world: World):
 
 def test_a_rule_with_no_hours_is_refused_beside_the_field(world: World):
     response = world.client_for(world.staff).post(
-        reverse("cpd:staff_rule", args=[world.society.code]), {"annual_hours": "0", "audit_share_percent": "5"}
+        reverse("cpd:staff_rule", args=[world.society.code]),
+        {"annual_hours": "0", "audit_share_percent": "5"},
     )
 
     assert response.status_code == 400
-    assert response.context["form"].errors == {"annual_hours": ["Ensure this value is greater than or equal to 1."]}
+    assert response.context["form"].errors == {
+        "annual_hours": ["Ensure this value is greater than or equal to 1."]
+    }
     assert cpd_rule_get(society=world.society).annual_hours == Decimal("40")
 
 
-@pytest.mark.parametrize("who", ["applicant", "outsider", "unit_admin", "examiner", "reviewer", "other_society_staff"])
+@pytest.mark.parametrize(
+    "who", ["applicant", "outsider", "unit_admin", "examiner", "reviewer", "other_society_staff"]
+)
 def test_only_the_societys_staff_reach_its_cpd_pages(world: World, who: str, other_society_staff):
     (registration,) = _members(world, 1)
     activity = registration.cpd_activities.get()
@@ -186,7 +201,9 @@ def test_only_the_societys_staff_reach_its_cpd_pages(world: World, who: str, oth
     ]
 
     codes = [client.get(url).status_code for url in urls]
-    posted = client.post(reverse("cpd:staff_rule", args=[code]), {"annual_hours": "1", "audit_share_percent": "5"})
+    posted = client.post(
+        reverse("cpd:staff_rule", args=[code]), {"annual_hours": "1", "audit_share_percent": "5"}
+    )
 
     assert (codes, posted.status_code) == ([404] * 5, 404)
     assert cpd_rule_get(society=world.society).annual_hours == Decimal("40")

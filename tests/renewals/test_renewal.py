@@ -96,8 +96,13 @@ def test_member_applies_with_declaration_and_pledge(world: World, django_capture
         "王伟",
     )
     assert [year["counted"] for year in renewal.cpd_summary] == ["40.0"] * 5
-    assert [(m.to, m.subject) for m in mail.outbox] == [(["applicant@example.com"], "We have received your re-registration")]
-    assert AuditEvent.objects.filter(action="renewal.submitted").get().data["pledge_version"] == renewal.pledge.version
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["applicant@example.com"], "We have received your re-registration")
+    ]
+    assert (
+        AuditEvent.objects.filter(action="renewal.submitted").get().data["pledge_version"]
+        == renewal.pledge.version
+    )
 
 
 def test_the_window_opens_six_months_before_expiry(world: World):
@@ -144,7 +149,9 @@ def test_a_wrongly_typed_name_or_missing_pledge_is_explained_beside_the_field(wo
     assert Renewal.objects.count() == 0
 
 
-def test_staff_approve_and_the_next_term_starts_the_day_after(world: World, django_capture_on_commit_callbacks):
+def test_staff_approve_and_the_next_term_starts_the_day_after(
+    world: World, django_capture_on_commit_callbacks
+):
     registration = _member(world, ends_in_days=100)
     renewal = renewal_submit(registration=registration, by=world.applicant, declaration=_declaration())
     old = registration.certificates.get(term=1)
@@ -157,7 +164,11 @@ def test_staff_approve_and_the_next_term_starts_the_day_after(world: World, djan
     assert response.status_code == 302
     renewal.refresh_from_db()
     new = Certificate.objects.get(registration=registration, term=2)
-    assert (renewal.state, renewal.new_certificate, renewal.decided_by) == (RenewalState.APPROVED, new, world.staff)
+    assert (renewal.state, renewal.new_certificate, renewal.decided_by) == (
+        RenewalState.APPROVED,
+        new,
+        world.staff,
+    )
     assert (new.valid_from, new.valid_until, new.status) == (
         old.valid_until + timedelta(days=1),
         add_years(old.valid_until + timedelta(days=1), 5) - timedelta(days=1),
@@ -207,14 +218,18 @@ def test_returned_renewal_is_changed_and_sent_again(world: World, django_capture
     ]
     assert RETURN_REASON in mail.outbox[0].body
     assert list(
-        AuditEvent.objects.filter(subject_type="renewals.renewal").order_by("position").values_list("action", flat=True)
+        AuditEvent.objects.filter(subject_type="renewals.renewal")
+        .order_by("position")
+        .values_list("action", flat=True)
     ) == ["renewal.submitted", "renewal.returned", "renewal.submitted"]
 
 
 def test_rejected_renewal_cannot_be_moved_again(world: World):
     registration = _member(world, ends_in_days=100)
     renewal = renewal_submit(registration=registration, by=world.applicant, declaration=_declaration())
-    renewal_transition(renewal=renewal, to_state=RenewalState.REJECTED, by=world.staff, reason="持续职业发展证明材料不实。")
+    renewal_transition(
+        renewal=renewal, to_state=RenewalState.REJECTED, by=world.staff, reason="持续职业发展证明材料不实。"
+    )
 
     with pytest.raises(RenewalError, match="it cannot be changed that way now"):
         renewal_transition(renewal=renewal, to_state=RenewalState.APPROVED, by=world.staff)
@@ -252,7 +267,10 @@ def test_someone_without_a_registration_is_told_plainly(world: World):
 def test_another_member_cannot_apply_for_someone_elses_registration(world: World):
     registration = _member(world, ends_in_days=100)
     member_create(
-        society=world.society, holder=world.other_applicant, name="李娜", valid_from=timezone.localdate() - timedelta(days=9)
+        society=world.society,
+        holder=world.other_applicant,
+        name="李娜",
+        valid_from=timezone.localdate() - timedelta(days=9),
     )
 
     response = world.client_for(world.other_applicant).post(reverse("renewals:mine"), _form(registration))
@@ -272,7 +290,9 @@ def test_only_the_societys_staff_reach_its_renewals(world: World, who: str, othe
     codes = [
         client.get(reverse("renewals:staff_list", args=[code])).status_code,
         client.get(reverse("renewals:staff_detail", args=[code, renewal.pk])).status_code,
-        client.post(reverse("renewals:staff_detail", args=[code, renewal.pk]), {"decision": "approved"}).status_code,
+        client.post(
+            reverse("renewals:staff_detail", args=[code, renewal.pk]), {"decision": "approved"}
+        ).status_code,
     ]
 
     assert codes == [404, 404, 404]
@@ -283,16 +303,22 @@ def test_only_the_societys_staff_reach_its_renewals(world: World, who: str, othe
 def test_the_staff_list_takes_the_same_queries_for_one_renewal_as_for_three(world: World):
     client = world.client_for(world.staff)
     url = reverse("renewals:staff_list", args=[world.society.code])
-    renewal_submit(registration=_member(world, ends_in_days=100), by=world.applicant, declaration=_declaration())
+    renewal_submit(
+        registration=_member(world, ends_in_days=100), by=world.applicant, declaration=_declaration()
+    )
     client.get(url)
     with CaptureQueriesContext(connection) as one:
         client.get(url)
     for index in range(2):
         holder = member_user(f"r{index}@example.com", f"续{index}")
         valid_from = add_years(timezone.localdate() + timedelta(days=50), -5)
-        registration = member_create(society=world.society, holder=holder, name=f"续{index}", valid_from=valid_from)
+        registration = member_create(
+            society=world.society, holder=holder, name=f"续{index}", valid_from=valid_from
+        )
         _compliant(registration)
-        renewal_submit(registration=registration, by=holder, declaration=_declaration(typed_name=f"续{index}"))
+        renewal_submit(
+            registration=registration, by=holder, declaration=_declaration(typed_name=f"续{index}")
+        )
     with CaptureQueriesContext(connection) as three:
         response = client.get(url)
 
