@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Font  # type: ignore[import-untyped]
 from openpyxl.utils.datetime import to_excel  # type: ignore[import-untyped]
@@ -29,7 +30,7 @@ from engcert.certificates.models import Certificate
 from engcert.certificates.status import certificate_revoke, certificate_suspend
 from engcert.cpd.domain import ActivityValues, cpd_activity_create
 from engcert.cpd.years import add_years
-from engcert.demo.builders import prc_id_number, user_create
+from engcert.demo.builders import TINY_PDF, prc_id_number, user_create
 from engcert.organisations.models import Organisation
 from engcert.registration.models import Registration
 from engcert.renewals.domain import Declaration, renewal_submit
@@ -287,12 +288,19 @@ def _cpd_log(*, registration: Registration, hours_by_year: list[int], today: dat
             if part <= 0:
                 continue
             kind, title, provider = kinds[(number + offset) % len(kinds)]
+            # The first activity of each year comes with its certificate of attendance.
+            evidence = (
+                SimpleUploadedFile("结业证书.pdf", TINY_PDF, content_type="application/pdf")
+                if offset == 20
+                else None
+            )
             cpd_activity_create(
                 registration=registration,
                 by=holder,
                 values=ActivityValues(
                     activity_type=kind, date=day, hours=Decimal(part), title=title, provider=provider
                 ),
+                evidence=evidence,
             )
 
 

@@ -182,6 +182,9 @@ def test_the_demo_has_a_certificate_in_every_status_cpd_a_renewal_the_register_a
     assert list(Renewal.objects.values_list("registration", "state")) == [
         (renewal.pk, RenewalState.SUBMITTED)
     ]
+    from engcert.cpd.models import CpdActivity
+
+    assert (CpdActivity.objects.count(), CpdActivity.objects.exclude(evidence="").count()) == (16, 8)
     short = member_progress(registration=Registration.objects.get(holder__email="cpd-short@demo.engcert"))
     assert [(year.number, year.compliant) for year in short.years] == [(1, True), (2, False)]
 
