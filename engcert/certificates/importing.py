@@ -45,6 +45,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Max
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook  # type: ignore[import-untyped]
@@ -100,16 +101,16 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "document_number", "证件号码", "Document number", ("ID number", "Identity document number"), False
     ),
-    Column("member_number", "会员编号", "Member number", ("Membership number",)),
-    Column("certificate_number", "证书编号", "Certificate number", ()),
-    Column("grade", "级别", "Grade", ()),
-    Column("discipline", "专业领域", "Professional field", ("Discipline", "Field")),
+    Column("member_number", "会员编号", "Member number", ("Membership number", "会员号")),
+    Column("certificate_number", "证书编号", "Certificate number", ("证书号",)),
+    Column("grade", "级别", "Grade", ("会员级别", "申请级别")),
+    Column("discipline", "专业领域", "Professional field", ("Discipline", "Field", "专业")),
     Column("unit", "工作单位", "Unit", ("Employer", "Work unit"), False),
     Column("email", "电子邮箱", "Email", ("E-mail", "Email address", "邮箱")),
     Column("phone", "手机", "Mobile", ("Mobile phone", "Phone", "手机号码"), False),
     Column("registered_on", "注册日期", "Registration date", ("Registered on", "Date of registration")),
-    Column("valid_from", "证书有效期起", "Valid from", ()),
-    Column("valid_until", "证书有效期至", "Valid until", ()),
+    Column("valid_from", "证书有效期起", "Valid from", ("有效期起", "证书有效期自", "有效期开始日期")),
+    Column("valid_until", "证书有效期至", "Valid until", ("有效期至", "证书有效期止", "有效期截止日期")),
     Column("status", "证书状态", "Status", ("Certificate status",), False),
     Column("status_reason", "状态原因", "Status reason", ("Reason",), False),
     Column("status_changed_on", "状态变更日期", "Status changed on", ("Status date",), False),
@@ -375,6 +376,20 @@ def _merged_cells(sheet: Worksheet, layout: _Layout) -> dict[tuple[int, int], st
                 if column in wanted:
                     found[(row, column)] = merged.coord
     return found
+
+
+def _last_filled_row(sheet: Worksheet, layout: _Layout) -> int:
+    """The last row with a value in a column we read. A sheet formatted down to its last row
+    says max_row is 1,048,576; reading cell by cell that far would take minutes and memory
+    (openpyxl makes each cell it is asked for), so the cells the file holds are looked at."""
+    wanted = set(layout.columns.values())
+    filled = [
+        row
+        for (row, column), cell in sheet._cells.items()
+        if column in wanted and cell.value is not None and str(cell.value).strip()
+    ]
+    merged = [m.max_row for m in sheet.merged_cells.ranges if m.max_row > layout.header_row]
+    return max([layout.header_row, *filled, *merged])
 
 
 def _open_sheet(source: Path | IO[bytes], name: str) -> Worksheet:
@@ -754,11 +769,12 @@ def _check_against_database(
             "registration"
         )
     }
-    holders = {u.email: u for u in User.objects.filter(email__in=[m.email for m in rows])}
-    registered_holders = dict(
-        Registration.objects.filter(society=society, holder__in=holders.values()).values_list(
-            "holder__email", "member_number"
-        )
+    # Accounts (emails compared without case) that already hold a registration of the society.
+    registered_holders: dict[str, str] = dict(
+        Registration.objects.filter(society=society)
+        .annotate(holder_email=Lower("holder__email"))
+        .filter(holder_email__in=[m.email for m in rows])
+        .values_list("holder_email", "member_number")
     )
     for member in rows:
         registration = registrations.get(member.member_number)
@@ -841,7 +857,7 @@ def members_file_read(*, source: Path | IO[bytes], society: Organisation, name: 
     report = ImportReport(file_name=name, digest=digest, ignored_headers=layout.ignored)
     rows: list[MemberRow] = []
     readers: list[_RowReader] = []
-    for row in range(layout.header_row + 1, sheet.max_row + 1):
+    for row in range(layout.header_row + 1, _last_filled_row(sheet, layout) + 1):
         reader = _RowReader(sheet=sheet, row=row, layout=layout, merged=merged)
         if reader.is_blank():
             report.blank_rows += 1
@@ -870,7 +886,7 @@ def _start_of(day: date) -> datetime:
 
 
 def _holder_for(member: MemberRow, report: ImportReport) -> User:
-    user = User.objects.filter(email=member.email).first()
+    user = User.objects.filter(email__iexact=member.email).first()
     if user is not None:
         return user
     # No usable password: the member claims the account with a password reset to this address.
@@ -961,7 +977,9 @@ def _status_changed_at(member: MemberRow, now: datetime) -> datetime | None:
 
 
 def _status_reason(member: MemberRow) -> str:
-    if member.status_reason or member.status in (CertificateStatus.VALID, CertificateStatus.EXPIRED):
+    if member.status == CertificateStatus.VALID:
+        return ""
+    if member.status_reason or member.status == CertificateStatus.EXPIRED:
         return member.status_reason
     # The verification page shows a suspension's or revocation's reason; the old list gave none.
     return "原有会员记录中的状态（Status as recorded in the society's earlier records）"

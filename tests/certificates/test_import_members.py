@@ -12,12 +12,14 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from openpyxl import Workbook
 
 from engcert.accounts.models import User
 from engcert.audit.models import AuditEvent
 from engcert.certificates.enums import CertificateSource, CertificateStatus
+from engcert.certificates.importing import RowProblem
 from engcert.certificates.models import Certificate
 from engcert.certificates.payload import payload_verify
 from engcert.demo.builders import prc_id_number
@@ -459,6 +461,33 @@ def test_a_dry_run_checks_and_imports_nothing(world: World, tmp_path: Path) -> N
     assert Registration.objects.count() == 0
 
 
+def test_only_the_societys_staff_may_be_named_as_importing(world: World, tmp_path: Path) -> None:
+    message, _err = failing(
+        workbook(tmp_path / "members.xlsx", [member(1)]), "--by", world.applicant.email, "--language", "en"
+    )
+    assert (
+        message == "applicant@example.com is not on the staff of Chinese Society for Electrical Engineering."
+    )
+    assert Registration.objects.count() == 0
+
+
+def test_the_report_speaks_the_language_asked_for(world: World, tmp_path: Path) -> None:
+    path = workbook(tmp_path / "members.xlsx", [member(1, 级别="X")])
+    with translation.override("en"):
+        _message, err = failing(path, "--language", "zh-hans")
+    with translation.override("zh-hans"):
+        expected = str(
+            RowProblem(
+                row=2,
+                column="级别",
+                letter="G",
+                message=gettext("%(value)s is not a grade; use one of %(codes)s or the grade's name.")
+                % {"value": "X", "codes": "AE, PE, SPE"},
+            )
+        )
+    assert problems_of(err) == [expected]
+
+
 def test_the_import_is_recorded_with_the_staff_member_given(world: World, tmp_path: Path) -> None:
     run(workbook(tmp_path / "members.xlsx", [member(1)]), "--by", world.staff.email)
     registration = Registration.objects.get()
@@ -472,3 +501,21 @@ def test_the_sample_file_in_the_docs_imports(world: World) -> None:
     assert err == ""
     assert "members-import-sample.xlsx: 8 rows read, 0 blank rows skipped." in out
     assert "Dry run: 8 members would be imported, 0 are already present." in out
+
+
+def test_a_sheet_formatted_down_to_its_last_row_is_read_to_its_last_value(
+    world: World, tmp_path: Path
+) -> None:
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(HEADERS)
+    sheet.append(member(1))
+    sheet.cell(row=1_048_576, column=1).font = Font(bold=True)
+    book.save(tmp_path / "members.xlsx")
+    assert sheet.max_row == 1_048_576
+    out, _err = run(tmp_path / "members.xlsx")
+    assert "1 rows read, 0 blank rows skipped." in out
+    assert Registration.objects.count() == 1

@@ -53,25 +53,30 @@ class Command(BaseCommand):
             "--language",
             default="",
             choices=["", *[code for code, _name in settings.LANGUAGES]],
-            help="Language of the report (default: the site's language).",
+            help="Language of the report (default: that of the account given with --by, else the site's).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        language = options["language"] or settings.LANGUAGE_CODE
+        by = User.objects.filter(email__iexact=options["by"].strip()).first() if options["by"] else None
+        # The report speaks the language asked for, else that of the person importing.
+        language = options["language"] or (by.language if by is not None else settings.LANGUAGE_CODE)
         with translation.override(language):
-            self._handle(**options)
+            if options["by"] and by is None:
+                raise CommandError(_("There is no account %(email)s.") % {"email": options["by"]})
+            self._handle(importer=by, **options)
 
-    def _handle(self, **options: Any) -> None:
+    def _handle(self, *, importer: User | None, **options: Any) -> None:
+        by = importer
         society = Organisation.objects.filter(code=options["society"], kind=OrganisationKind.SOCIETY).first()
         if society is None:
             raise CommandError(
                 _("There is no society with the code %(code)s.") % {"code": options["society"]}
             )
-        by = None
-        if options["by"]:
-            by = User.objects.filter(email=options["by"].strip().lower()).first()
-            if by is None:
-                raise CommandError(_("There is no account %(email)s.") % {"email": options["by"]})
+        if by is not None and not by.has_perm("certificates.manage_certificates", society):
+            raise CommandError(
+                _("%(email)s is not on the staff of %(society)s.")
+                % {"email": by.email, "society": society.display_name}
+            )
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(_("There is no file %(path)s.") % {"path": path})
