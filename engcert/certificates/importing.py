@@ -383,12 +383,12 @@ def _last_filled_row(sheet: Worksheet, layout: _Layout) -> int:
     says max_row is 1,048,576; reading cell by cell that far would take minutes and memory
     (openpyxl makes each cell it is asked for), so the cells the file holds are looked at."""
     wanted = set(layout.columns.values())
-    filled = [
+    filled: list[int] = [
         row
         for (row, column), cell in sheet._cells.items()
         if column in wanted and cell.value is not None and str(cell.value).strip()
     ]
-    merged = [m.max_row for m in sheet.merged_cells.ranges if m.max_row > layout.header_row]
+    merged: list[int] = [m.max_row for m in sheet.merged_cells.ranges if m.max_row > layout.header_row]
     return max([layout.header_row, *filled, *merged])
 
 
