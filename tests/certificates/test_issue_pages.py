@@ -382,3 +382,17 @@ def test_the_policy_page_shows_each_error_beside_its_field(world: World):
     ]
     assert errors["signature_image"] == ["This file is not a PNG or JPEG image."]
     assert certificate_policy_get(world.society).number_format == "{society}-{year}-{random:10}"
+
+
+def test_each_row_of_the_staff_list_leads_to_the_certificates_staff_page(world: World):
+    certificate = issued(world, 1)[0]
+
+    text = page_text(
+        world.client_for(world.staff).get(reverse("certificates:staff_list", args=[world.society.code]))
+    )
+
+    detail = reverse(
+        "certificates:staff_detail", kwargs={"society": world.society.code, "number": certificate.number}
+    )
+    assert f'<a href="{detail}">{certificate.number}</a>' in text
+    assert f'href="{reverse("certificates:pdf", args=[certificate.number])}"' in text
