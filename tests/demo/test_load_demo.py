@@ -166,7 +166,7 @@ def test_the_demo_has_a_certificate_in_every_status_cpd_a_renewal_the_register_a
     }
     assert set(Certificate.objects.values_list("status", flat=True)) == set(CertificateStatus.values)
     suspended, revoked = certificate_of("suspended"), certificate_of("revoked")
-    assert suspended.status_reason.startswith("经核查") and suspended.status_changed_at is not None
+    assert suspended.status_reason.startswith("学会收到举报") and suspended.status_changed_at is not None
     assert revoked.status_reason.startswith("经学会调查") and revoked.status_changed_at is not None
     # The members registered in engcert hold signed PDFs; every certificate's QR payload verifies.
     issued = Certificate.objects.filter(source=CertificateSource.ISSUED)
