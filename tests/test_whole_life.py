@@ -39,10 +39,11 @@ AFTER_SUBMISSION = [
     S.NOTICE_PASSED,
     S.WITH_ALLIANCE,
     S.REGISTERED,
+    S.CERTIFICATE_ISSUED,
 ]
 
 
-def test_an_application_goes_from_submission_to_registration_and_the_applicant_is_told_each_step(
+def test_an_application_goes_from_submission_to_its_certificate_and_the_applicant_is_told_each_step(
     world: World, complete_draft: object, django_capture_on_commit_callbacks: object
 ) -> None:
     application = complete_draft
@@ -100,17 +101,28 @@ def test_an_application_goes_from_submission_to_registration_and_the_applicant_i
         registration = registration_confirm(item=package.items.get(), by=world.reviewer)
 
     application.refresh_from_db()  # type: ignore[attr-defined]
-    assert application.state == S.REGISTERED  # type: ignore[attr-defined]
+    # Registration issues the certificate at once (a task; immediate in tests).
+    assert application.state == S.CERTIFICATE_ISSUED  # type: ignore[attr-defined]
     assert registration.application_id == application.pk  # type: ignore[attr-defined]
+    certificate = registration.certificates.get()
+    assert (certificate.term, certificate.issued_at is not None, bool(certificate.pdf.name)) == (
+        1,
+        True,
+        True,
+    )
 
     page = world.client_for(world.applicant).get(reverse("applications:detail", args=[application.uid]))  # type: ignore[attr-defined]
     timeline = [entry.to_label for entry in page.context["timeline"] if entry.to_label]
     assert timeline == [str(PUBLIC_LABELS[state]) for state in [S.DRAFT, S.SUBMITTED, *AFTER_SUBMISSION]]
-    assert str(NEXT_STEPS[S.REGISTERED]) in page.content.decode()
+    assert str(NEXT_STEPS[S.CERTIFICATE_ISSUED]) in page.content.decode()
 
     subjects = [m.subject for m in mail.outbox if m.to == [world.applicant.email]]
-    for state in AFTER_SUBMISSION:
+    for state in AFTER_SUBMISSION[:-1]:
         assert f"Application {application.number}: {PUBLIC_LABELS[state]}" in subjects  # type: ignore[attr-defined]
+    # The certificate's own email announces the last step, with its number and where to download it.
+    [ready] = [m for m in mail.outbox if m.to == [world.applicant.email] and certificate.number in m.body]
+    assert "/me/certificates/" in ready.body
+    assert f"Application {application.number}: {PUBLIC_LABELS[S.CERTIFICATE_ISSUED]}" not in subjects  # type: ignore[attr-defined]
     assert audit_chain_verify().ok
     # Staff's audit-trail page names every step of this life in words, none by its code.
     recorded = set(application.audit_events.values_list("action", flat=True))  # type: ignore[attr-defined]

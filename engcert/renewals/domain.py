@@ -447,7 +447,7 @@ def certificates_expire(*, today: date | None = None) -> ExpiryReport:
             )
             audit_event_append(
                 actor=None,
-                action="certificate.expired",
+                action="certificates.expired",
                 subject=certificate,
                 from_state=CertificateStatus.VALID,
                 to_state=CertificateStatus.EXPIRED,

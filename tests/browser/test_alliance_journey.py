@@ -125,7 +125,8 @@ def test_staff_send_a_package_and_the_alliance_registers_one_candidate_and_retur
     confirmed.refresh_from_db()
     returned.refresh_from_db()
     package.refresh_from_db()
-    assert (confirmed.state, returned.state) == (S.REGISTERED, S.NOTICE_PASSED)
+    # Registration issues the certificate at once (a task; immediate in tests).
+    assert (confirmed.state, returned.state) == (S.CERTIFICATE_ISSUED, S.NOTICE_PASSED)
     assert list(package.items.order_by("application__number").values_list("outcome", flat=True)) == [
         ItemOutcome.CONFIRMED,
         ItemOutcome.RETURNED,

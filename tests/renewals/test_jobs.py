@@ -140,7 +140,7 @@ def test_certificates_past_their_date_expire_once_and_members_are_told(
     assert [(m.to, m.subject) for m in mail.outbox] == [
         (["applicant@example.com"], f"Your certificate {ended.number} has expired")
     ]
-    event = AuditEvent.objects.filter(action="certificate.expired").get()
+    event = AuditEvent.objects.filter(action="certificates.expired").get()
     assert (event.subject_id, event.from_state, event.to_state, event.actor) == (
         str(ended.pk),
         "valid",

@@ -119,7 +119,9 @@ def application_transition(
             reason=reason,
             data=data,
         )
-        transaction.on_commit(lambda: _notify(locked.pk, from_state.value, to_state.value, reason))
+        # The certificate's own email (number and download link) announces its issue.
+        if to_state != ApplicationState.CERTIFICATE_ISSUED:
+            transaction.on_commit(lambda: _notify(locked.pk, from_state.value, to_state.value, reason))
     # The caller's instance reflects the move without another query.
     for name in fields:
         setattr(application, name, getattr(locked, name))

@@ -49,6 +49,12 @@ ACTION_LABELS: dict[str, StrPromise] = {
     "notices.objection_notes": _("Investigation notes saved"),
     "notices.objection_decide": _("Objection decided"),
     "registration.registered": _("Registered by the alliance"),
+    "certificates.issued": _("Certificate issued"),
+    "certificates.suspended": _("Certificate suspended"),
+    "certificates.reinstated": _("Certificate reinstated"),
+    "certificates.revoked": _("Certificate revoked"),
+    "certificates.expired": _("Certificate expired"),
+    "certificates.pdf_downloaded": _("Certificate PDF downloaded by staff"),
 }
 
 
