@@ -40,7 +40,9 @@ run: $(VENV)/.run-installed system-run messages
 	@echo "Starting the task worker, the scheduled jobs (every 5 minutes, as cron runs them in production) and the web server at http://$(HOST):$(PORT)/ (Ctrl-C stops them all)"
 	@ENGCERT_DEBUG=true $(MANAGE) db_worker --queue-name '*' >var/worker.log 2>&1 & worker=$$!; \
 	( while true; do ENGCERT_DEBUG=true $(MANAGE) close_public_notices; \
-	  ENGCERT_DEBUG=true $(MANAGE) send_score_sheet_reminders; sleep 300; done ) >var/schedule.log 2>&1 & schedule=$$!; \
+	  ENGCERT_DEBUG=true $(MANAGE) send_score_sheet_reminders; \
+	  ENGCERT_DEBUG=true $(MANAGE) send_renewal_reminders; \
+	  ENGCERT_DEBUG=true $(MANAGE) expire_certificates; sleep 300; done ) >var/schedule.log 2>&1 & schedule=$$!; \
 	trap "kill $$worker $$schedule 2>/dev/null" EXIT INT TERM; \
 	ENGCERT_DEBUG=true $(MANAGE) runserver $(HOST):$(PORT)
 
