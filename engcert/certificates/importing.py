@@ -105,7 +105,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("certificate_number", "证书编号", "Certificate number", ("证书号",)),
     Column("grade", "级别", "Grade", ("会员级别", "申请级别")),
     Column("discipline", "专业领域", "Professional field", ("Discipline", "Field", "专业")),
-    Column("unit", "工作单位", "Unit", ("Employer", "Work unit"), False),
+    Column("unit", "工作单位", "Unit", ("Employer", "Work unit", "Company", "单位", "工作单位名称"), False),
     Column("email", "电子邮箱", "Email", ("E-mail", "Email address", "邮箱")),
     Column("phone", "手机", "Mobile", ("Mobile phone", "Phone", "手机号码"), False),
     Column("registered_on", "注册日期", "Registration date", ("Registered on", "Date of registration")),
