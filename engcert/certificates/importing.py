@@ -19,8 +19,9 @@ society printed then; the next term's certificate is issued by engcert.
 
 The member's account is the one with their email address, or a new account without a usable
 password that the member claims by asking for a password reset with that address. The new
-account is active: allauth resets passwords of active accounts only, and an unusable password
-already keeps everyone out until the member sets one.
+account is active (allauth resets passwords of active accounts only, and an unusable password
+already keeps everyone out until the member sets one) and its address counts as verified (the
+reset link proves the member reads it), so the member signs in right after choosing a password.
 
 Identity document and mobile numbers are checked (a resident ID's check character too) but not
 stored: a registration has no place for them, and the register does not need them (PIPL:
@@ -890,9 +891,11 @@ def _holder_for(member: MemberRow, report: ImportReport) -> User:
     if user is not None:
         return user
     # No usable password: the member claims the account with a password reset to this address.
+    # The address counts as verified: the reset link proves the member reads it, exactly as a
+    # confirmation mail to the same address would, so they are not asked to confirm it again.
     user = User.objects.create_user(email=member.email, password=None, full_name=member.full_name)
     EmailAddress.objects.get_or_create(
-        user=user, email=member.email, defaults={"primary": True, "verified": False}
+        user=user, email=member.email, defaults={"primary": True, "verified": True}
     )
     report.accounts_created += 1
     return user

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from io import StringIO
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 from django.core import mail
@@ -210,11 +212,26 @@ def test_new_accounts_have_no_usable_password_and_are_claimed_by_a_password_rese
         True,
     )
     mail.outbox.clear()
-    response = world.client_for(world.outsider).post(
-        reverse("account_reset_password"), {"email": "member1@example.org"}
-    )
+    member_browser = Client()
+    response = member_browser.post(reverse("account_reset_password"), {"email": "member1@example.org"})
     assert response.status_code == 302
     assert [message.to for message in mail.outbox] == [["member1@example.org"]]
+    link = re.search(r"https?://\S+/password/reset/key/\S+", mail.outbox[0].body)
+    assert link is not None
+    form = member_browser.get(urlparse(link.group(0)).path, follow=True)
+    assert form.status_code == 200
+    new_password = "Tr0ubadour-and-3-horses"
+    done = member_browser.post(
+        form.redirect_chain[-1][0] if form.redirect_chain else urlparse(link.group(0)).path,
+        {"password1": new_password, "password2": new_password},
+    )
+    assert done.status_code == 302
+    holder.refresh_from_db()
+    assert holder.check_password(new_password) is True
+    signed_in = Client().post(
+        reverse("account_login"), {"login": "member1@example.org", "password": new_password}
+    )
+    assert (signed_in.status_code, signed_in["Location"]) == (302, "/")
 
 
 def test_a_member_with_an_account_keeps_it(world: World, tmp_path: Path) -> None:
