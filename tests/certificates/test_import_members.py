@@ -194,9 +194,9 @@ def test_an_imported_certificate_is_verified_on_the_public_page_at_once(world: W
     response = Client().get(
         reverse("certificates:verify_number", args=[certificate.number]), {"p": certificate.qr_token}
     )
+    page = response.content.decode()
     assert response.status_code == 200
-    assert (response.context["status"], response.context["check"].ok) == (CertificateStatus.REVOKED, True)
-    assert response.context["certificate"].full_name == "李秀英"
+    assert ("李秀英" in page, "Revoked" in page, "CSEE2021PE0001" in page) == (True, True, True)
 
 
 def test_new_accounts_have_no_usable_password_and_are_claimed_by_a_password_reset(
