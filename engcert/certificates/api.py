@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 
 from engcert.certificates.enums import CertificateStatus
 from engcert.certificates.listing import PAGE_SIZE, RegisterQuery, register_entries, register_row
-from engcert.certificates.models import Certificate
 from engcert.certificates.verification import (
+    PublicCertificate,
     certificate_public_get,
     payload_check,
     retry_after_seconds,
@@ -56,7 +57,7 @@ class CertificateOut(Schema):
     qr_payload: PayloadCheckOut | None = None
 
 
-def certificate_out(certificate: Certificate, *, token: str = "") -> CertificateOut:
+def certificate_out(certificate: PublicCertificate, *, token: str = "") -> CertificateOut:
     status = certificate.effective_status()
     shows_reason = status in (CertificateStatus.SUSPENDED, CertificateStatus.REVOKED)
     changed = certificate.status_changed_at
@@ -67,14 +68,16 @@ def certificate_out(certificate: Certificate, *, token: str = "") -> Certificate
         status_label=str(status.label),
         status_text=status_sentence(certificate),
         status_reason=certificate.status_reason if shows_reason else None,
-        status_changed_on=changed.date().isoformat() if shows_reason and changed else None,
+        status_changed_on=timezone.localtime(changed).date().isoformat()
+        if shows_reason and changed
+        else None,
         name=certificate.full_name,
         name_en=certificate.full_name_en,
-        grade=certificate.grade.display_name,
-        grade_code=certificate.grade.code,
-        discipline=certificate.discipline.display_name if certificate.discipline else "",
-        society=certificate.society.display_name,
-        society_code=certificate.society.code,
+        grade=certificate.grade_display,
+        grade_code=certificate.grade_code,
+        discipline=certificate.discipline_display,
+        society=certificate.society_display,
+        society_code=certificate.society_code,
         valid_from=certificate.valid_from.isoformat(),
         valid_until=certificate.valid_until.isoformat(),
         qr_payload=(

@@ -66,7 +66,7 @@ def member_certificate(
         grade=grade,
         discipline=discipline,
         valid_from=start,
-        valid_until=valid_until or start.replace(year=start.year + 5) - timedelta(days=1),
+        valid_until=valid_until or start + timedelta(days=5 * 365),
         status=status,
         status_reason=reason,
         status_changed_at=timezone.now() if status != CertificateStatus.VALID else None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 
 from engcert.certificates.enums import CertificateStatus
 from tests.certificates.public_helpers import listed, member_certificate
@@ -49,7 +50,7 @@ def test_a_revoked_certificate_gives_its_reason(world: World, client: Client):
     assert (data["status"], data["status_reason"], data["status_changed_on"]) == (
         "revoked",
         "Forged.",
-        certificate.status_changed_at.date().isoformat(),
+        timezone.localtime(certificate.status_changed_at).date().isoformat(),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -210,3 +211,61 @@ def test_the_key_document_holds_the_multikey_of_each_key(world: World, client: C
     assert method["type"] == "Multikey"
     assert base58btc_decode(method["publicKeyMultibase"][1:]) == b"\xed\x01" + raw
     assert method["id"] in document["assertionMethod"]
+
+
+def _without_tokens(html: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken" value=""', html)
+
+
+@pytest.mark.parametrize(
+    ("kind", "payload"),
+    [
+        ("valid", "genuine"),
+        ("valid", "damaged"),
+        ("suspended", ""),
+        ("revoked", "genuine"),
+        ("unknown", ""),
+    ],
+)
+def test_the_fast_page_for_anonymous_visitors_is_the_full_page(world: World, kind: str, payload: str):
+    certificate = member_certificate(
+        world.society,
+        name_en="" if kind == "suspended" else "Wang <Wei>",
+        status=CertificateStatus.VALID if kind in ("valid", "unknown") else CertificateStatus(kind),
+        reason="Forged <b>degree</b> & more.",
+    )
+    token = {"genuine": certificate.qr_token, "damaged": certificate.qr_token + "x", "": ""}[payload]
+    number = "NO-SUCH-<1>" if kind == "unknown" else certificate.number
+    url = page(number, **({"p": token} if token else {}))
+    for language in ("en", "zh-hans"):
+        fast = Client(headers={"cookie": f"django_language={language}"}).get(url)
+        # A session cookie (even one that names no session) takes the full render.
+        full = Client(headers={"cookie": f"django_language={language}; sessionid=none"}).get(url)
+        assert fast.status_code == full.status_code
+        assert _without_tokens(fast.content.decode()) == _without_tokens(full.content.decode())
+        assert "__engcert_" not in fast.content.decode()
+    body = fast.content.decode()
+    if kind == "unknown":
+        assert "NO-SUCH-&lt;1&gt;" in body
+    elif kind == "revoked":
+        assert "Forged &lt;b&gt;degree&lt;/b&gt; &amp; more." in body
+
+
+def test_the_fast_page_sets_the_csrf_cookie_its_language_switch_needs(world: World):
+    certificate = member_certificate(world.society)
+    client = Client(enforce_csrf_checks=True)
+    response = client.get(page(certificate.number))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())
+    assert token is not None and "csrftoken" in response.cookies
+    switched = client.post(
+        reverse("set_language"),
+        {"csrfmiddlewaretoken": token.group(1), "language": "zh-hans", "next": page(certificate.number)},
+    )
+    assert (switched.status_code, switched["Location"]) == (302, page(certificate.number))
+
+
+def test_a_signed_in_member_sees_the_page_with_their_own_header(world: World):
+    certificate = member_certificate(world.society)
+    body = world.client_for(world.applicant).get(page(certificate.number)).content.decode()
+    assert world.applicant.full_name in body
+    assert "This certificate is valid until" in body

@@ -9,6 +9,8 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -22,7 +24,9 @@ from engcert.certificates.credentials import (
 from engcert.certificates.enums import CertificateStatus
 from engcert.certificates.forms_public import VerifyForm
 from engcert.certificates.keys import published_keys
+from engcert.certificates.shell import render_public
 from engcert.certificates.verification import (
+    MAX_NUMBER_CHARS,
     certificate_public_get,
     payload_check,
     retry_after_seconds,
@@ -65,19 +69,50 @@ def verify_number(request: HttpRequest, number: str) -> HttpResponse:
         return throttled_response(request)
     certificate = certificate_public_get(number=number)
     verify_count(request, found=certificate is not None)
+    verify_url = reverse("certificates:verify")
     if certificate is None:
-        return render(request, "certificates/public/unknown.html", {"number": number[:60]}, status=404)
+        return render_public(
+            request,
+            page_template="certificates/public/unknown.html",
+            content_template="certificates/public/unknown_content.html",
+            context={"verify_url": verify_url},
+            fields={"number": number[:MAX_NUMBER_CHARS]},
+            title=_("No such certificate"),
+            status=404,
+        )
     token = request.GET.get("p", "")
     status = certificate.effective_status()
+    shows_reason = status in (CertificateStatus.SUSPENDED, CertificateStatus.REVOKED)
+    changed = certificate.status_changed_at
+    check = payload_check(token=token, certificate=certificate) if token else None
     context: dict[str, Any] = {
-        "certificate": certificate,
-        "status": status,
-        "status_sentence": status_sentence(certificate),
-        "shows_reason": status in (CertificateStatus.SUSPENDED, CertificateStatus.REVOKED),
-        "check": payload_check(token=token, certificate=certificate) if token else None,
-        "form": VerifyForm(),
+        "status": status.value,
+        "status_label": str(status.label),
+        "check": "" if check is None else "ok" if check.ok else "mismatch" if check.genuine else "bad",
+        "verify_url": verify_url,
     }
-    return render(request, "certificates/public/verify_number.html", context)
+    fields = {
+        "number": certificate.number,
+        "full_name": certificate.full_name,
+        "full_name_en": certificate.full_name_en,
+        "grade": certificate.grade_display,
+        "discipline": certificate.discipline_display,
+        "society": certificate.society_display,
+        "valid_from": certificate.valid_from.isoformat(),
+        "valid_until": certificate.valid_until.isoformat(),
+        "status_sentence": status_sentence(certificate),
+        "status_reason": certificate.status_reason if shows_reason else "",
+        "changed_on": timezone.localtime(changed).date().isoformat() if shows_reason and changed else "",
+        "check_message": check.message if check is not None else "",
+    }
+    return render_public(
+        request,
+        page_template="certificates/public/verify_number.html",
+        content_template="certificates/public/verify_number_content.html",
+        context=context,
+        fields=fields,
+        title=_("Certificate %(number)s") % {"number": certificate.number},
+    )
 
 
 @require_GET
