@@ -179,6 +179,10 @@ def seed(out: Path, certificates: int) -> dict[str, Any]:
 def page(number: str) -> dict[str, Any]:
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans", REMOTE_ADDR="10.9.9.9")
     url = f"/verify/{number}/"
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    # Read now: the next request empties the connection's log.
+    queries = list(captured.captured_queries)
     for _ in range(3):
         assert client.get(url).status_code == 200
     times = []
@@ -186,8 +190,7 @@ def page(number: str) -> dict[str, Any]:
         began = time.perf_counter()
         response = client.get(url)
         times.append((time.perf_counter() - began) * 1000)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
+    response = client.get(url)
     api_times = []
     for _ in range(20):
         began = time.perf_counter()
@@ -197,8 +200,8 @@ def page(number: str) -> dict[str, Any]:
     return {
         "render_ms_median": round(statistics.median(times), 2),
         "api_ms_median": round(statistics.median(api_times), 2),
-        "queries": len(queries.captured_queries),
-        "sql_ms": round(sum(float(q["time"]) for q in queries.captured_queries) * 1000, 2),
+        "queries": len(queries),
+        "sql_ms": round(sum(float(q["time"]) for q in queries) * 1000, 2),
         "bytes": len(response.content),
     }
 
