@@ -311,14 +311,20 @@ def member_number_allocate(*, society: Organisation, grade: Grade, at: datetime)
     counter_year = year if uses_year(policy.number_format) else 0
     NumberCounter.objects.get_or_create(scope=key, year=counter_year)
     counter = NumberCounter.objects.select_for_update().get(scope=key, year=counter_year)
-    counter.last_value += 1
+    while True:
+        counter.last_value += 1
+        number = number_render(
+            policy.number_format,
+            NumberParts(
+                prefix=policy.prefix, year=year, society=society_code, grade=grade.code, seq=counter.last_value
+            ),
+        )
+        # Members imported from earlier records keep their own numbers, which may fall in this
+        # sequence: such a number is passed over, never handed out twice.
+        if not Registration.objects.filter(member_number=number).exists():
+            break
     counter.save(update_fields=["last_value"])
-    return number_render(
-        policy.number_format,
-        NumberParts(
-            prefix=policy.prefix, year=year, society=society_code, grade=grade.code, seq=counter.last_value
-        ),
-    )
+    return number
 
 
 def registration_policy_update(
