@@ -90,11 +90,13 @@ def parse_args() -> argparse.Namespace:
     # The work-queue scenario (bench/queue_run.py): its own database, seed and section of RESULTS.md.
     p.add_argument(
         "--scenario",
-        choices=["all", "rush", "queue", "notice"],
+        choices=["all", "rush", "queue", "notice", "verify", "certificates"],
         default=os.environ.get("BENCH_SCENARIO", "all"),
         help="rush: the deadline rush and draft saves; queue: the staff work queue; "
-        "notice: the public notice and objections; all: every one",
+        "notice: the public notice and objections; verify: public certificate verification; "
+        "certificates: issuing certificates; all: every one",
     )
+    p.add_argument("--certificates-count", type=int, default=env_int("BENCH_CERTIFICATES", 200))
     p.add_argument("--queue-applications", type=int, default=env_int("BENCH_QUEUE_APPLICATIONS", 50_000))
     p.add_argument("--queue-users", type=int, default=env_int("BENCH_QUEUE_USERS", 20))
     p.add_argument("--queue-seconds", type=int, default=env_int("BENCH_QUEUE_SECONDS", 90))
@@ -679,8 +681,10 @@ def summary_print(
 def main() -> None:
     args = parse_args()
     command = " ".join([".venv/bin/python bench/run.py", *sys.argv[1:]]) if sys.argv[1:] else "make bench"
+    import certificates_run
     import notice_run
     import queue_run
+    import verify_run
 
     if args.render and args.render.endswith("-queue.json"):
         queue_run.render(args.render, args.no_results_md)
@@ -688,12 +692,19 @@ def main() -> None:
     if args.render and args.render.endswith("-notice.json"):
         notice_run.render(args.render, args.no_results_md)
         return
+    if args.render and args.render.endswith("-verify.json"):
+        verify_run.render(args.render, args.no_results_md)
+        return
     if args.scenario in ("all", "rush"):
         rush_main(args)
     if args.scenario in ("all", "queue") and not args.render:
         queue_run.main(args, command)
     if args.scenario in ("all", "notice") and not args.render:
         notice_run.main(args, command)
+    if args.scenario in ("all", "verify") and not args.render:
+        verify_run.main(args, command)
+    if args.scenario in ("all", "certificates") and not args.render:
+        certificates_run.main(args, command)
 
 
 def rush_main(args: argparse.Namespace) -> None:
