@@ -69,7 +69,7 @@ def _run(page: Any, live_server: Any, shots: Path, world: Any, language: str, em
     journey.shot("home")
 
     # Sign up and verify the address from the email.
-    page.get_by_role("link", name=words["register"]).first.click()
+    page.get_by_role("link", name=words["register"], exact=True).first.click()
     page.fill("input[name=full_name]", name)
     page.fill("input[name=email]", email)
     page.fill("input[name=password1]", "a-long-and-unusual-passphrase-2026")
