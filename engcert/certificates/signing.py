@@ -8,15 +8,22 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import warnings
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from cryptography.utils import CryptographyDeprecationWarning
 from django.utils.translation import gettext as _
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign import fields, signers
+
+# pyHanko imports the DSA key type only to recognise it (engcert signs with ECDSA); the
+# deprecation warning it triggers would print on every start of a server or command.
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
 
 from engcert.certificates.keys import SigningMaterial, SigningMaterialError
 

@@ -79,6 +79,10 @@ def test_issuing_moves_the_application_to_certificate_issued_audits_and_emails_t
     world: World, django_capture_on_commit_callbacks
 ):
     registration = registered_members(world, 1)[0]
+    # The email is in the member's language; this member reads English.
+    assert registration.holder is not None
+    registration.holder.language = "en"
+    registration.holder.save(update_fields=["language"])
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
