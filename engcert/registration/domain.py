@@ -316,7 +316,11 @@ def member_number_allocate(*, society: Organisation, grade: Grade, at: datetime)
         number = number_render(
             policy.number_format,
             NumberParts(
-                prefix=policy.prefix, year=year, society=society_code, grade=grade.code, seq=counter.last_value
+                prefix=policy.prefix,
+                year=year,
+                society=society_code,
+                grade=grade.code,
+                seq=counter.last_value,
             ),
         )
         # Members imported from earlier records keep their own numbers, which may fall in this
