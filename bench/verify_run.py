@@ -158,7 +158,8 @@ def markdown(report: dict[str, Any]) -> str:
         f"{crowd['stats'].get('Aggregated', {}).get('count', 0)} requests, {crowd['rps']:.0f} req/s "
         "(of 100 questions: 55 page by number, 15 page from the QR code with its payload checked, 28 API, "
         "2 unknown numbers); then the same clients paced at "
-        f"{c['verify_paced_rps'] / c['verify_users']:.1f} questions a second each for {c['verify_seconds']} s. "
+        f"{c['verify_paced_rps'] / c['verify_users']:.1f} questions a second each on average (a random wait "
+        f"between questions, so the clients are not in lockstep) for {c['verify_seconds']} s. "
         "Without pause, 50 clients keep every worker busy and latency is queueing (the ceiling's own p99 "
         "shows it), so the latency target is read from the paced run and the throughput target from the "
         "run without pause.",

@@ -8,9 +8,11 @@ from engcert.api import api
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", account_views.healthz, name="healthz"),
-    # Certificates (public verification and register, members' and staff pages) come first:
-    # the verification page is the most asked-for page and the resolver tries patterns in order.
+    # Certificates (public verification and register, members' and staff pages) and the JSON API
+    # come first: certificate verification is what the public asks for most, and the resolver
+    # tries patterns in order.
     path("", include("engcert.certificates.urls")),
+    path("api/v1/", api.urls),
     # The language switch also remembers a signed-in person's choice (accounts).
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -30,10 +32,9 @@ urlpatterns = [
     path("", include("engcert.committee.urls")),
     path("", include("engcert.notices.urls")),
     path("", include("engcert.registration.urls")),
-    # CPD and re-registration; the JSON API.
+    # CPD and re-registration.
     path("", include("engcert.cpd.urls")),
     path("", include("engcert.renewals.urls")),
-    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
 
