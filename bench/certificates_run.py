@@ -27,6 +27,7 @@ from run import (
     machine,
     machine_line,
     manage,
+    report_save,
     results_section_write,
     run,
     server_env,
@@ -72,8 +73,7 @@ def main(args: argparse.Namespace, command: str) -> dict[str, Any]:
         report["seconds"] = round(time.monotonic() - t0)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    path = OUT / f"{started_at:%Y%m%d-%H%M%S}-certificates.json"
-    path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    report_save(report, started_at=started_at, work=work, scenario="certificates", logs=())
     if not getattr(args, "no_results_md", False):
         results_section_write(markdown(report), heading="Certificate issuance", begin=BEGIN, end=END)
     issue = report["issue"]

@@ -42,6 +42,7 @@ from run import (
     machine,
     machine_line,
     manage,
+    report_save,
     results_section_write,
     run,
     server_env,
@@ -305,13 +306,13 @@ def main(args: argparse.Namespace, command: str) -> dict[str, Any]:
         "output": (audit.stdout + audit.stderr).strip()[-300:],
     }
     report["total_seconds"] = round(time.monotonic() - t0, 1)
-    stamp = started_at.strftime("%Y%m%dT%H%M%S")
-    (OUT / f"{stamp}-notice.json").write_text(
-        json.dumps(report, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
+    stamp = report_save(
+        report,
+        started_at=started_at,
+        work=work,
+        scenario="notice",
+        logs=("gunicorn.log", "worker.log", "notice-locust.log", "notice-solo-locust.log"),
     )
-    for name in ("gunicorn.log", "worker.log", "notice-locust.log", "notice-solo-locust.log"):
-        if (work / name).exists():
-            shutil.copy(work / name, OUT / f"{stamp}-notice-{name}")
     if not args.no_results_md:
         results_md_update(markdown(report))
     print_summary(report)

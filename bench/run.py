@@ -621,6 +621,21 @@ def results_md_update(text: str) -> None:
     path.write_text(markers_replace(current, text, begin=BEGIN, end=END), encoding="utf-8")
 
 
+def report_save(
+    report: dict[str, Any], *, started_at: datetime, work: Path, scenario: str, logs: tuple[str, ...]
+) -> str:
+    """Write a run's report to bench/out/<stamp>[-scenario].json with its logs beside it; returns the stamp."""
+    stamp = started_at.strftime("%Y%m%dT%H%M%S")
+    suffix = f"-{scenario}" if scenario else ""
+    (OUT / f"{stamp}{suffix}.json").write_text(
+        json.dumps(report, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
+    )
+    for name in logs:
+        if (work / name).exists():
+            shutil.copy(work / name, OUT / f"{stamp}{suffix}-{name}")
+    return stamp
+
+
 def results_section_write(text: str, *, heading: str, begin: str, end: str) -> None:
     """Write one scenario's section of RESULTS.md between its markers, adding the section under
     `heading` the first time; the other scenarios' sections stay as they were."""
@@ -846,13 +861,13 @@ def rush_main(args: argparse.Namespace) -> None:
     }
     report["total_seconds"] = round(time.monotonic() - t0, 1)
 
-    stamp = started_at.strftime("%Y%m%dT%H%M%S")
-    (OUT / f"{stamp}.json").write_text(
-        json.dumps(report, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
+    stamp = report_save(
+        report,
+        started_at=started_at,
+        work=work,
+        scenario="",
+        logs=("gunicorn.log", "worker.log", "rush-locust.log", "draft-locust.log"),
     )
-    for name in ("gunicorn.log", "worker.log", "rush-locust.log", "draft-locust.log"):
-        if (work / name).exists():
-            shutil.copy(work / name, OUT / f"{stamp}-{name}")
     text = markdown(report)
     if not args.no_results_md:
         results_md_update(text)

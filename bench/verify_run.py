@@ -56,6 +56,7 @@ from run import (
     machine,
     machine_line,
     manage,
+    report_save,
     results_section_write,
     run,
     server_env,
@@ -320,13 +321,13 @@ def main(args: argparse.Namespace, command: str) -> dict[str, Any]:
     report["uptime"]["after"] = uptime()
     log(f"verify: {report['uptime']['after']}")
     report["total_seconds"] = round(time.monotonic() - t0, 1)
-    stamp = started_at.strftime("%Y%m%dT%H%M%S")
-    (OUT / f"{stamp}-verify.json").write_text(
-        json.dumps(report, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
+    stamp = report_save(
+        report,
+        started_at=started_at,
+        work=work,
+        scenario="verify",
+        logs=("gunicorn.log", "verify-locust.log", "verify-paced-locust.log", "ceiling-locust.log"),
     )
-    for name in ("gunicorn.log", "verify-locust.log", "verify-paced-locust.log", "ceiling-locust.log"):
-        if (work / name).exists():
-            shutil.copy(work / name, OUT / f"{stamp}-verify-{name}")
     if not args.no_results_md:
         results_md_update(markdown(report))
     print_summary(report)
