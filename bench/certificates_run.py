@@ -85,27 +85,28 @@ def markdown(report: dict[str, Any]) -> str:
     issue = report["issue"]
     per_second = issue["certificates_per_second"]
     thousand = round(1000 / per_second / 60, 1) if per_second else None
-    return "\n".join(
-        [
-            BEGIN,
-            f"Run {report['started']} ({report['seconds']} s in all) with `{report['command']}`.",
-            "",
-            machine_line(report["machine"], sharing="The database and the issuing process"),
-            f"`uptime` before: `{report['uptime']['before']}`; after: `{report['uptime']['after']}`.",
-            "",
-            "| measured | value |",
-            "|---|---:|",
-            f"| certificates issued (one process, one after the other) | {issue['certificates']} |",
-            f"| signed PDFs stored | {issue['pdfs_stored']} (mean {issue['mean_pdf_kib']} KiB) |",
-            f"| first certificate (loads fonts and keys) | {issue['first_certificate_seconds']} s |",
-            f"| **certificates per second** after the first | **{per_second}** |",
-            f"| a batch of 1,000 by one task worker | about {thousand} min |",
-            "",
-            "Each certificate: a number with its random part, the Ed25519-signed QR payload, the "
-            "bilingual PDF rendered by WeasyPrint with embedded Noto CJK fonts, the PAdES signature "
-            "(pyHanko), the file stored through Django's storage and the audit event. Rendering is "
-            "most of the time; an issuance run is one task, so several batches issue in parallel on "
-            "as many task workers.",
-            END,
-        ]
+    return (
+        "\n".join(
+            [
+                f"Run {report['started']} ({report['seconds']} s in all) with `{report['command']}`.",
+                "",
+                machine_line(report["machine"], sharing="The database and the issuing process"),
+                f"`uptime` before: `{report['uptime']['before']}`; after: `{report['uptime']['after']}`.",
+                "",
+                "| measured | value |",
+                "|---|---:|",
+                f"| certificates issued (one process, one after the other) | {issue['certificates']} |",
+                f"| signed PDFs stored | {issue['pdfs_stored']} (mean {issue['mean_pdf_kib']} KiB) |",
+                f"| first certificate (loads fonts and keys) | {issue['first_certificate_seconds']} s |",
+                f"| **certificates per second** after the first | **{per_second}** |",
+                f"| a batch of 1,000 by one task worker | about {thousand} min |",
+                "",
+                "Each certificate: a number with its random part, the Ed25519-signed QR payload, the "
+                "bilingual PDF rendered by WeasyPrint with embedded Noto CJK fonts, the PAdES signature "
+                "(pyHanko), the file stored through Django's storage and the audit event. Rendering is "
+                "most of the time; an issuance run is one task, so several batches issue in parallel on "
+                "as many task workers.",
+            ]
+        )
+        + "\n"
     )
