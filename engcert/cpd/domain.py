@@ -229,6 +229,28 @@ def cpd_activity_update(
     _check_values(registration=activity.registration, values=values)
     with transaction.atomic():
         locked = CpdActivity.objects.select_for_update().select_related("registration").get(pk=activity.pk)
+        audited = {
+            year
+            for year in (locked.date.year, values.date.year)
+            if _audit_open(registration=locked.registration, year=year)
+        }
+        if audited and _activity_changes(locked, values):
+            # What staff are auditing stays as it was; evidence may still be added or replaced,
+            # which is what "more evidence asked" wants.
+            raise CpdError(
+                _(
+                    "Your CPD of %(year)s is being audited: you may add or replace the evidence of this "
+                    "activity, but not change the activity itself until the audit is over."
+                )
+                % {"year": min(audited)}
+            )
+        if audited and remove_evidence and evidence is None:
+            raise CpdError(
+                _(
+                    "Your CPD of %(year)s is being audited; its evidence cannot be removed until the audit is over."
+                )
+                % {"year": min(audited)}
+            )
         before = _activity_data(locked)
         old_file = locked.evidence.name if locked.evidence else ""
         locked.activity_type = values.activity_type
@@ -255,13 +277,28 @@ def cpd_activity_update(
     return locked
 
 
+def _audit_open(*, registration: Registration, year: int) -> bool:
+    """Whether the member's CPD of that year is drawn for audit and not yet decided."""
+    return AuditSelection.objects.filter(
+        registration=registration,
+        outcome__in=[AuditOutcome.PENDING, AuditOutcome.MORE_EVIDENCE],
+        draw__year=year,
+    ).exists()
+
+
+def _activity_changes(activity: CpdActivity, values: ActivityValues) -> bool:
+    return (
+        activity.activity_type != values.activity_type
+        or activity.date != values.date
+        or activity.hours != values.hours
+        or activity.title != values.title.strip()
+        or activity.provider != values.provider.strip()
+    )
+
+
 def cpd_activity_delete(*, activity: CpdActivity, by: User) -> None:
     _require_holder(registration=activity.registration, by=by)
-    if AuditSelection.objects.filter(
-        registration=activity.registration,
-        outcome__in=[AuditOutcome.PENDING, AuditOutcome.MORE_EVIDENCE],
-        draw__year=activity.date.year,
-    ).exists():
+    if _audit_open(registration=activity.registration, year=activity.date.year):
         raise CpdError(
             _(
                 "Your CPD of %(year)s is being audited; an activity of that year cannot be deleted until the audit is over."

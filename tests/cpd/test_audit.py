@@ -209,3 +209,57 @@ def test_outsiders_cannot_reach_a_draw_or_record_an_outcome(world: World, who: s
     assert codes == [404, 404, 404, 404]
     assert AuditSelection.objects.get().outcome == AuditOutcome.PENDING
     assert AuditDraw.objects.count() == 1
+
+
+def _values_of(activity, **changes):
+    from engcert.cpd.domain import ActivityValues
+
+    fields = {
+        "activity_type": activity.activity_type,
+        "date": activity.date,
+        "hours": activity.hours,
+        "title": activity.title,
+        "provider": activity.provider,
+    }
+    return ActivityValues(**{**fields, **changes})
+
+
+def test_a_member_under_audit_cannot_change_hours_of_that_year_but_may_add_evidence(world: World):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from engcert.cpd.domain import cpd_activity_update
+
+    (member,) = _members(world, 1)
+    activity = activity_add(member, on=timezone.localdate(), hours="12")
+    audit_draw_make(society=world.society, year=timezone.localdate().year, by=world.staff)
+
+    with pytest.raises(CpdError, match="you may add or replace the evidence"):
+        cpd_activity_update(
+            activity=activity, by=member.holder, values=_values_of(activity, hours=Decimal("40"))
+        )
+    with pytest.raises(CpdError, match="evidence cannot be removed"):
+        cpd_activity_update(
+            activity=activity, by=member.holder, values=_values_of(activity), remove_evidence=True
+        )
+    pdf = SimpleUploadedFile(
+        "结业证书.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf"
+    )
+    cpd_activity_update(activity=activity, by=member.holder, values=_values_of(activity), evidence=pdf)
+
+    activity.refresh_from_db()
+    assert (activity.hours, activity.evidence_name) == (Decimal("12"), "结业证书.pdf")
+
+
+def test_an_activity_cannot_be_moved_into_a_year_under_audit(world: World):
+    from engcert.cpd.domain import cpd_activity_update
+
+    (member,) = _members(world, 1)
+    today = timezone.localdate()
+    last_year = today.replace(year=today.year - 1, day=min(today.day, 28))
+    activity = activity_add(member, on=last_year, hours="6")
+    audit_draw_make(society=world.society, year=today.year, by=world.staff)
+
+    with pytest.raises(CpdError, match="being audited"):
+        cpd_activity_update(activity=activity, by=member.holder, values=_values_of(activity, date=today))
+    activity.refresh_from_db()
+    assert activity.date == last_year
