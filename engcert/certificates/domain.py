@@ -47,7 +47,7 @@ from engcert.certificates.numbering import (
     number_format_problems,
     number_render,
 )
-from engcert.certificates.payload import payload_sign
+from engcert.certificates.payload import certificate_claims, payload_sign
 from engcert.certificates.pdf import certificate_pdf, certificate_texts, glyph_problems
 from engcert.certificates.signing import pdf_sign
 from engcert.organisations.models import Organisation
@@ -175,18 +175,6 @@ def _require_issuer(*, society: Organisation, by: User | None) -> None:
         raise CertificateError(_("Only the society's staff may issue its certificates."))
 
 
-def _claims(certificate: Certificate) -> dict[str, str]:
-    return {
-        "n": certificate.number,
-        "nm": certificate.full_name,
-        "g": certificate.grade.code,
-        "d": certificate.discipline.name if certificate.discipline else "",
-        "s": certificate.society.code.upper(),
-        "vf": certificate.valid_from.isoformat(),
-        "vu": certificate.valid_until.isoformat(),
-    }
-
-
 def _new_number(*, policy: CertificatePolicy, registration: Registration, year: int) -> str:
     parts = NumberParts(society=registration.society.code, year=year, grade=registration.grade.code)
     for _attempt in range(NUMBER_ATTEMPTS):
@@ -244,7 +232,7 @@ def _create_row(
         certificate.status_index = 0 if top is None else top + 1
         material = signing_material_for(society.code, society.name)
         certificate.key_id = material.key_id
-        certificate.qr_token = payload_sign(claims=_claims(certificate), material=material)
+        certificate.qr_token = payload_sign(claims=certificate_claims(certificate), material=material)
         try:
             with transaction.atomic():
                 certificate.save()

@@ -62,8 +62,7 @@ from engcert.certificates.domain import certificate_policy_get
 from engcert.certificates.enums import CertificateSource, CertificateStatus
 from engcert.certificates.keys import signing_material_for
 from engcert.certificates.models import Certificate, CertificatePolicy
-from engcert.certificates.payload import payload_sign
-from engcert.certificates.verification import certificate_claims
+from engcert.certificates.payload import certificate_claims, payload_sign
 from engcert.frameworks.models import Grade
 from engcert.frameworks.selectors import framework_version_current
 from engcert.organisations.enums import OrganisationKind

@@ -21,7 +21,8 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 from cryptography.exceptions import InvalidSignature
@@ -29,6 +30,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from engcert.certificates.keys import SigningMaterial, public_key_by_id
+
+if TYPE_CHECKING:
+    from engcert.certificates.models import Certificate
 
 ALGORITHM = "EdDSA"
 CLAIM_KEYS = ("n", "nm", "g", "d", "s", "vf", "vu")
@@ -70,6 +74,41 @@ def _b64url_decode(text: str) -> bytes:
 
 def _canonical(data: dict[str, Any]) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+
+
+def payload_claims(
+    *,
+    number: str,
+    full_name: str,
+    grade_code: str,
+    discipline_name: str,
+    society_code: str,
+    valid_from: date,
+    valid_until: date,
+) -> dict[str, str]:
+    """The claims of one certificate, in the one shape that is signed and compared."""
+    return {
+        "n": number,
+        "nm": full_name,
+        "g": grade_code,
+        "d": discipline_name,
+        "s": society_code.upper(),
+        "vf": valid_from.isoformat(),
+        "vu": valid_until.isoformat(),
+    }
+
+
+def certificate_claims(certificate: Certificate) -> dict[str, str]:
+    """The claims engcert signs into a certificate's QR payload, as the register holds them."""
+    return payload_claims(
+        number=certificate.number,
+        full_name=certificate.full_name,
+        grade_code=certificate.grade.code,
+        discipline_name=certificate.discipline.name if certificate.discipline else "",
+        society_code=certificate.society.code,
+        valid_from=certificate.valid_from,
+        valid_until=certificate.valid_until,
+    )
 
 
 def payload_sign(*, claims: dict[str, str], material: SigningMaterial) -> str:

@@ -21,7 +21,13 @@ from django.utils.translation import gettext as _
 
 from engcert.certificates.enums import CertificateStatus
 from engcert.certificates.models import Certificate
-from engcert.certificates.payload import CLAIM_KEYS, MAX_TOKEN_CHARS, PayloadError, payload_verify
+from engcert.certificates.payload import (
+    CLAIM_KEYS,
+    MAX_TOKEN_CHARS,
+    PayloadError,
+    payload_claims,
+    payload_verify,
+)
 from engcert.frameworks.models import Grade
 from engcert.notices.throttle import client_ip
 from engcert.organisations.models import Discipline, Organisation, in_reader_language
@@ -189,19 +195,6 @@ class PayloadCheck:
         return self.genuine and self.matches
 
 
-def certificate_claims(certificate: Certificate) -> dict[str, str]:
-    """The claims engcert signs into the QR payload, as the register holds them now."""
-    return {
-        "n": certificate.number,
-        "nm": certificate.full_name,
-        "g": certificate.grade.code,
-        "d": certificate.discipline.name if certificate.discipline else "",
-        "s": certificate.society.code.upper(),
-        "vf": certificate.valid_from.isoformat(),
-        "vu": certificate.valid_until.isoformat(),
-    }
-
-
 def _claim_label(key: str) -> str:
     labels = {
         "n": _("certificate number"),
@@ -216,16 +209,16 @@ def _claim_label(key: str) -> str:
 
 
 def public_claims(certificate: PublicCertificate) -> dict[str, str]:
-    """`certificate_claims` of the public record."""
-    return {
-        "n": certificate.number,
-        "nm": certificate.full_name,
-        "g": certificate.grade_code,
-        "d": certificate.discipline_name,
-        "s": certificate.society_code.upper(),
-        "vf": certificate.valid_from.isoformat(),
-        "vu": certificate.valid_until.isoformat(),
-    }
+    """The claims of the public record, to compare with a QR code's."""
+    return payload_claims(
+        number=certificate.number,
+        full_name=certificate.full_name,
+        grade_code=certificate.grade_code,
+        discipline_name=certificate.discipline_name,
+        society_code=certificate.society_code,
+        valid_from=certificate.valid_from,
+        valid_until=certificate.valid_until,
+    )
 
 
 def payload_check(*, token: str, certificate: PublicCertificate) -> PayloadCheck:

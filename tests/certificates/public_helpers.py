@@ -12,8 +12,7 @@ from engcert.accounts.models import User
 from engcert.certificates.enums import CertificateStatus
 from engcert.certificates.keys import signing_material_for
 from engcert.certificates.models import Certificate, RegisterListing
-from engcert.certificates.payload import payload_sign
-from engcert.certificates.verification import certificate_claims
+from engcert.certificates.payload import certificate_claims, payload_sign
 from engcert.frameworks.models import Grade
 from engcert.organisations.models import Discipline, Organisation
 from engcert.registration.models import Registration
