@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "engcert.certificates",
     "engcert.cpd",
     "engcert.renewals",
+    "engcert.referees",
+    "engcert.similarity",
+    "engcert.appeals",
     "engcert.demo",
 ]
 

@@ -35,6 +35,10 @@ urlpatterns = [
     # CPD and re-registration.
     path("", include("engcert.cpd.urls")),
     path("", include("engcert.renewals.urls")),
+    # Referees confirming claims, copied statements, and appeals.
+    path("", include("engcert.referees.urls")),
+    path("", include("engcert.similarity.urls")),
+    path("", include("engcert.appeals.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,4 +1,4 @@
-"""Background work for applications: emails after a state change."""
+"""Background work for applications: emails after a state change, and what follows a submission."""
 
 from __future__ import annotations
 
@@ -32,6 +32,15 @@ def application_notify_state_change(
         subject = render_to_string("applications/email/state_subject.txt", context).strip()
         body = render_to_string("applications/email/state_body.txt", context)
     send_mail(subject, body, None, [user.email])
+
+
+@task()
+def application_after_submit(*, application_id: int) -> None:
+    """What a submission sets going once it is committed: the referees are asked to confirm the
+    claims that name them, and the statements are compared with everything the society holds."""
+    # Both apps depend on applications; they are read here, at run time, not at import.
+    # [referees] call goes here
+    # [similarity] call goes here
 
 
 def _member_number(application: Application) -> str:

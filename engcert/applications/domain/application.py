@@ -339,7 +339,14 @@ def application_submit(*, application: Application, by: User, at: datetime | Non
             state=target,
             sequence=(getattr(locked, "last_snapshot", None) or 0) + 1,
         )
+        transaction.on_commit(lambda: _after_submit(locked.pk))
     return locked
+
+
+def _after_submit(application_id: int) -> None:
+    from engcert.applications.tasks import application_after_submit
+
+    application_after_submit.enqueue(application_id=application_id)
 
 
 def application_withdraw(*, application: Application, by: User, reason: str) -> Application:
