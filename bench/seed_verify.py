@@ -44,8 +44,7 @@ from engcert.certificates.enums import CertificateSource, CertificateStatus  # n
 from engcert.certificates.keys import signing_material_for  # noqa: E402
 from engcert.certificates.models import Certificate, RegisterListing  # noqa: E402
 from engcert.certificates.numbering import NumberParts, number_render  # noqa: E402
-from engcert.certificates.payload import payload_sign  # noqa: E402
-from engcert.certificates.verification import certificate_claims  # noqa: E402
+from engcert.certificates.payload import certificate_claims, payload_sign  # noqa: E402
 from engcert.demo import builders  # noqa: E402
 from engcert.frameworks.models import Grade  # noqa: E402
 from engcert.organisations.models import Discipline  # noqa: E402
