@@ -109,6 +109,12 @@ if DB_ENGINE == "postgres":
             "CONN_MAX_AGE": env_int("ENGCERT_DB_CONN_MAX_AGE", 60),
             "CONN_HEALTH_CHECKS": True,
             "ATOMIC_REQUESTS": False,
+            # The ORM binds parameters on the client and never prepares; the few hot lookups that
+            # ask for a server-binding cursor (certificate verification) are prepared after this
+            # many runs on a connection, which saves PostgreSQL planning them every time. Set
+            # ENGCERT_DB_PREPARED_STATEMENTS=false behind a transaction-pooling PgBouncer older
+            # than 1.21, which cannot keep prepared statements.
+            "OPTIONS": {"prepare_threshold": 5 if env_bool("ENGCERT_DB_PREPARED_STATEMENTS", True) else None},
             "TEST": {"NAME": env_str("ENGCERT_TEST_DB_NAME", "test_engcert")},
         }
     }

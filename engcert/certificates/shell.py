@@ -22,7 +22,6 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -49,7 +48,6 @@ def _shell(request: HttpRequest, language: str) -> tuple[str, str]:
     shell = _shells.get(language)
     if shell is None:
         context = {
-            "csrf_token": MARKER.format("csrf"),
             "request": _ShellRequest(),
             "title": MARKER.format("title"),
         }
@@ -104,8 +102,6 @@ def render_public(
     head, tail = _shell(request, language)
     content = _shape(request, content_template, language, context, fields)
     values = {name: str(escape(value)) for name, value in fields.items()}
-    values.update(
-        title=str(escape(title)), next=str(escape(request.get_full_path())), csrf=get_token(request)
-    )
+    values.update(title=str(escape(title)), next=str(escape(request.get_full_path())))
     html = MARKERS.sub(lambda match: values[match.group(1)], head + content + tail)
     return HttpResponse(html, status=status)

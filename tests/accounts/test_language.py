@@ -50,6 +50,23 @@ def test_switching_language_while_signed_in_is_remembered(world: World) -> None:
     assert world.applicant.language == "en"
 
 
+def test_a_signed_in_person_cannot_be_made_to_switch_language_by_another_site(world: World) -> None:
+    client = world.client_for(world.applicant)
+    client.handler.enforce_csrf_checks = True
+
+    forged = client.post("/i18n/setlang/", {"language": "en", "next": "/calls/"})
+
+    assert forged.status_code == 403
+    world.applicant.refresh_from_db()
+    assert world.applicant.language == "zh-hans"
+    page = client.get("/calls/").content.decode()
+    token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    switched = client.post("/i18n/setlang/", {"csrfmiddlewaretoken": token, "language": "en", "next": "/calls/"})
+    assert (switched.status_code, switched["Location"]) == (302, "/calls/")
+    world.applicant.refresh_from_db()
+    assert world.applicant.language == "en"
+
+
 def test_switching_to_an_unknown_language_changes_nothing(world: World) -> None:
     client = world.client_for(world.applicant)
 
