@@ -39,8 +39,12 @@ def application_after_submit(*, application_id: int) -> None:
     """What a submission sets going once it is committed: the referees are asked to confirm the
     claims that name them, and the statements are compared with everything the society holds."""
     # Both apps depend on applications; they are read here, at run time, not at import.
-    # [referees] call goes here
-    # [similarity] call goes here
+    from engcert.referees.domain.requests import referees_ask_after_submit
+
+    referees_ask_after_submit(application_id=application_id)
+    from engcert.similarity.domain import application_texts_index
+
+    application_texts_index(application=Application.objects.get(pk=application_id))
 
 
 def _member_number(application: Application) -> str:

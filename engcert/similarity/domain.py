@@ -1,0 +1,221 @@
+"""Indexing an application's texts, finding the texts of other people they resemble, and staff's
+review of a flagged pair."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+import numpy.typing as npt
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from engcert.accounts.models import User
+from engcert.applications.enums import ApplicationState
+from engcert.applications.models import Application
+from engcert.audit.domain import audit_event_append
+from engcert.organisations.models import Organisation
+from engcert.similarity.enums import REVIEWED, PairStatus, TextSource
+from engcert.similarity.fingerprint import (
+    MIN_BAND_HITS,
+    Fingerprint,
+    fingerprint_of,
+    measures_of,
+    shingle_hashes,
+    signature_bytes,
+    text_normalise,
+)
+from engcert.similarity.models import (
+    DEFAULT_THRESHOLD,
+    BandKey,
+    IndexedText,
+    SimilaritySettings,
+    SimilarPair,
+)
+
+
+class SimilarityError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """One text of an application as it is compared: where it comes from and what it says."""
+
+    source: TextSource
+    source_id: int
+    label: str
+    text: str
+
+
+def application_source_texts(*, application: Application) -> list[SourceText]:
+    """The competency statements and each project's responsibilities and results, as one text."""
+    texts = [
+        SourceText(TextSource.STATEMENT, statement.pk, statement.area.name, statement.text)
+        for statement in application.statements.select_related("area").order_by("area__number")
+    ]
+    texts += [
+        SourceText(
+            TextSource.PROJECT,
+            project.pk,
+            project.name,
+            "\n".join(part for part in (project.responsibilities, project.results) if part),
+        )
+        for project in application.projects.order_by("pk")
+    ]
+    return texts
+
+
+def similarity_threshold(*, society: Organisation) -> Decimal:
+    settings = SimilaritySettings.objects.filter(society=society).first()
+    return settings.threshold if settings is not None else DEFAULT_THRESHOLD
+
+
+def similarity_threshold_set(*, society: Organisation, threshold: Decimal, by: User) -> SimilaritySettings:
+    with transaction.atomic():
+        settings, _created = SimilaritySettings.objects.select_for_update().get_or_create(society=society)
+        before = settings.threshold
+        settings.threshold = threshold
+        settings.updated_by = by
+        settings.save(update_fields=["threshold", "updated_by", "updated_at"])
+        audit_event_append(
+            actor=by,
+            action="similarity.threshold_set",
+            subject=settings,
+            data={"from": str(before), "to": str(threshold)},
+        )
+    return settings
+
+
+def application_texts_index(*, application: Application) -> list[SimilarPair]:
+    """Index every text of a submitted application and compare each new or changed one with the
+    society's other texts. Idempotent: a text indexed before with the same content is skipped."""
+    if application.state == ApplicationState.DRAFT:
+        return []
+    with transaction.atomic():
+        # Two workers indexing the same application (a quick resubmission) take turns here.
+        locked = (
+            Application.objects.select_for_update().select_related("batch__society").get(pk=application.pk)
+        )
+        society = locked.batch.society
+        threshold = float(similarity_threshold(society=society))
+        sources = application_source_texts(application=locked)
+        found: list[SimilarPair] = []
+        for source in sources:
+            found += _text_index(application=locked, society=society, source=source, threshold=threshold)
+        # Texts whose source is gone (a project removed before resubmission) leave the index.
+        kept = {(s.source, s.source_id) for s in sources}
+        for row in IndexedText.objects.filter(application=locked).values_list("pk", "source", "source_id"):
+            if (row[1], row[2]) not in kept:
+                IndexedText.objects.filter(pk=row[0]).delete()
+    return found
+
+
+def _text_index(
+    *, application: Application, society: Organisation, source: SourceText, threshold: float
+) -> list[SimilarPair]:
+    fingerprint = fingerprint_of(source.text)
+    current = IndexedText.objects.filter(source=source.source, source_id=source.source_id)
+    if not fingerprint.comparable:
+        current.delete()
+        return []
+    if current.filter(content_hash=fingerprint.content_hash).exists():
+        return []
+    # The text changed since it was last indexed: its earlier version leaves the index.
+    current.delete()
+    row = IndexedText.objects.create(
+        society=society,
+        batch_id=application.batch_id,
+        application=application,
+        applicant_id=application.applicant_id,
+        id_number_index=application.id_number_index,
+        source=source.source,
+        source_id=source.source_id,
+        label=source.label[:300],
+        text=source.text,
+        content_hash=fingerprint.content_hash,
+        shingle_count=int(fingerprint.shingles.size),
+        signature=signature_bytes(fingerprint.signature),
+    )
+    pairs = []
+    for candidate in candidates_find(
+        society=society,
+        fingerprint=fingerprint,
+        applicant_id=application.applicant_id,
+        id_number_index=application.id_number_index,
+    ):
+        measures = measures_of(candidate.shingles, fingerprint.shingles)
+        if measures.score >= threshold:
+            pairs.append(
+                SimilarPair(
+                    society=society,
+                    earlier_id=candidate.text_id,
+                    later=row,
+                    jaccard=measures.jaccard,
+                    containment=measures.containment,
+                    score=measures.score,
+                )
+            )
+    # Band keys are written after the lookup, so a text does not find itself.
+    BandKey.objects.bulk_create(
+        [BandKey(text=row, society=society, band=band, key=key) for band, key in enumerate(fingerprint.keys)]
+    )
+    return SimilarPair.objects.bulk_create(pairs)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    text_id: int
+    shingles: npt.NDArray[np.uint64]
+
+
+def candidates_find(
+    *, society: Organisation, fingerprint: Fingerprint, applicant_id: int, id_number_index: str
+) -> list[Candidate]:
+    """The texts of other people in the society that share at least MIN_BAND_HITS band keys
+    with this fingerprint: one query on the band-key index."""
+    hits = (
+        BandKey.objects.filter(society=society, key__in=fingerprint.keys)
+        .values("text_id")
+        .annotate(hits=Count("pk"))
+        .filter(hits__gte=MIN_BAND_HITS)
+        .values("text_id")
+    )
+    own = Q(applicant_id=applicant_id)
+    if id_number_index:
+        own |= Q(id_number_index=id_number_index)
+    rows = IndexedText.objects.filter(pk__in=hits).exclude(own).values_list("pk", "text")
+    return [Candidate(pk, shingle_hashes(text_normalise(text).text)) for pk, text in rows]
+
+
+def similar_pair_review(*, pair: SimilarPair, by: User, status: PairStatus, note: str) -> SimilarPair:
+    """Staff's conclusion about a pair, with their note; audited. A later review replaces the
+    conclusion, and the audit trail keeps each one."""
+    if status not in REVIEWED:
+        raise SimilarityError(_("Choose what you concluded about this pair."))
+    with transaction.atomic():
+        locked = (
+            SimilarPair.objects.select_for_update(of=("self",))
+            .select_related("later__application")
+            .get(pk=pair.pk)
+        )
+        before = locked.status
+        locked.status = status
+        locked.note = note
+        locked.reviewed_by = by
+        locked.reviewed_at = timezone.now()
+        locked.save(update_fields=["status", "note", "reviewed_by", "reviewed_at"])
+        audit_event_append(
+            actor=by,
+            action="similarity.pair_reviewed",
+            subject=locked,
+            application=locked.later.application,
+            from_state=before,
+            to_state=status,
+            reason=note,
+            data={"score": round(locked.score, 4), "earlier": locked.earlier_id, "later": locked.later_id},
+        )
+    return locked
