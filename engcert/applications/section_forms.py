@@ -413,6 +413,14 @@ REFEREE_FIELDS = [
 ]
 
 
+def _referee_fields_explain(form: forms.ModelForm) -> None:  # type: ignore[type-arg]
+    """The referee is asked by email after submission; say so where the address is typed."""
+    form.fields["referee_phone"].validators.append(phone_validator)
+    form.fields["referee_email"].help_text = _(
+        "After you submit, the society emails this person a link to confirm what you wrote here."
+    )
+
+
 class EducationForm(DraftModelForm):
     certificate_file = _upload_field(_("…or upload the certificate now"))
     row_required = ("start_date", "end_date")
@@ -454,7 +462,7 @@ class WorkEntryForm(DraftModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["referee_phone"].validators.append(phone_validator)
+        _referee_fields_explain(self)
         self.fields["description"].widget.attrs["rows"] = 3
 
 
@@ -477,7 +485,7 @@ class ProjectForm(DraftModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["referee_phone"].validators.append(phone_validator)
+        _referee_fields_explain(self)
         for name in ("responsibilities", "results"):
             self.fields[name].widget.attrs["rows"] = 4
 

@@ -67,6 +67,38 @@ def _row_gaps(section: str, rows: Sequence[Model], *, name: str) -> list[Problem
     return found
 
 
+# Who can confirm a claim: the confirmation link goes by email, and staff may call.
+REFEREE_REQUIRED = (
+    "referee_name",
+    "referee_position",
+    "referee_organisation",
+    "referee_email",
+    "referee_phone",
+)
+
+
+def _referee_gaps(section: str, rows: Sequence[Model], *, name: str) -> list[Problem]:
+    """One problem per claim whose referee is not fully named, naming the claim and what is missing."""
+    found = []
+    for position, row in enumerate(rows, start=1):
+        missing = [
+            str(row._meta.get_field(field).verbose_name)  # type: ignore[union-attr]
+            for field in REFEREE_REQUIRED
+            if not str(getattr(row, field) or "").strip()
+        ]
+        if missing:
+            label = str(getattr(row, name) or "").strip() or _("entry %(number)d") % {"number": position}
+            found.append(
+                Problem(
+                    section,
+                    "",
+                    _("Name a person who can confirm “%(entry)s”; still missing: %(fields)s.")
+                    % {"entry": label, "fields": pgettext("list separator", ", ").join(missing)},
+                )
+            )
+    return found
+
+
 def application_problems(*, application: Application, today: date | None = None) -> list[Problem]:
     """Every problem that blocks submission. Reads prefetched relations where present."""
     from django.core.exceptions import ValidationError
@@ -125,16 +157,10 @@ def application_problems(*, application: Application, today: date | None = None)
     projects = list(application.projects.all())
     if not projects:
         add(Problem("projects", "", _("Add at least one engineering project.")))
-    for project in projects:
-        if not (project.referee_name and (project.referee_email or project.referee_phone)):
-            add(
-                Problem(
-                    "projects",
-                    "",
-                    _("Name a person who can confirm “%(project)s”, with an email or phone.")
-                    % {"project": project.name},
-                )
-            )
+    problems += _referee_gaps("projects", projects, name="name")
+    problems += _referee_gaps(
+        "work", [entry for entry in work if entry.is_engineering_practice], name="employer"
+    )
 
     statements = {s.area_id: s for s in application.statements.all()}
     for area in application.framework_version.areas.all():
