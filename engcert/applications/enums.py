@@ -20,6 +20,7 @@ class ApplicationState(models.TextChoices):
     DELIBERATION = "deliberation", _("Under deliberation")
     APPROVED = "approved", _("Approved by the committee")
     NOT_APPROVED = "not_approved", _("Not approved")
+    UNDER_APPEAL = "under_appeal", _("Under appeal")
     PUBLIC_NOTICE = "public_notice", _("In public notice")
     OBJECTION = "objection", _("Objection under investigation")
     NOTICE_PASSED = "notice_passed", _("Public notice passed")
@@ -42,6 +43,7 @@ PUBLIC_LABELS: dict[str, StrPromise] = {
     ApplicationState.DELIBERATION: _("With the committee"),
     ApplicationState.APPROVED: _("Approved, public notice coming"),
     ApplicationState.NOT_APPROVED: _("Not approved"),
+    ApplicationState.UNDER_APPEAL: _("Your appeal is being considered"),
     ApplicationState.PUBLIC_NOTICE: _("Publicly announced"),
     ApplicationState.OBJECTION: _("Publicly announced, a question is being looked into"),
     ApplicationState.NOTICE_PASSED: _("Public notice completed"),
@@ -99,24 +101,27 @@ NEXT_STEPS: dict[str, StrPromise] = {
     ),
     ApplicationState.CERTIFICATE_ISSUED: _("Your certificate has been issued."),
     ApplicationState.REJECTED: _(
-        "Your application was not accepted at the initial review. The reason is shown in the history below."
+        "Your application was not accepted at the initial review. The reason is shown in the history "
+        "below. If you think the decision is wrong, you may appeal within the time shown on your "
+        "application page."
     ),
     ApplicationState.NOT_APPROVED: _(
-        "Your application was not approved. The reason is shown in the history below."
+        "Your application was not approved. The reason is shown in the history below. If you think "
+        "the decision is wrong, you may appeal within the time shown on your application page."
+    ),
+    ApplicationState.UNDER_APPEAL: _(
+        "A panel of people who took no part in the decision is looking at your appeal. You will "
+        "receive an email with its outcome."
     ),
     ApplicationState.WITHDRAWN: _("You withdrew this application."),
 }
 
 # Named groups used by queries and rules.
 EDITABLE_BY_APPLICANT = frozenset({ApplicationState.DRAFT, ApplicationState.RETURNED})
-FINAL = frozenset(
-    {
-        ApplicationState.REJECTED,
-        ApplicationState.NOT_APPROVED,
-        ApplicationState.CERTIFICATE_ISSUED,
-        ApplicationState.WITHDRAWN,
-    }
-)
+# States with no way out. A rejection or a refusal is not among them: it may be appealed.
+FINAL = frozenset({ApplicationState.CERTIFICATE_ISSUED, ApplicationState.WITHDRAWN})
+# Decisions against the candidate that they may appeal within the society's window.
+APPEALABLE = frozenset({ApplicationState.REJECTED, ApplicationState.NOT_APPROVED})
 INACTIVE = frozenset({ApplicationState.WITHDRAWN})
 WITHDRAWABLE = frozenset(
     {

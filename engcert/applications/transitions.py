@@ -64,6 +64,18 @@ TRANSITIONS: dict[S, dict[S, frozenset[Actor]]] = {
     S.NOTICE_PASSED: {S.WITH_ALLIANCE: frozenset({ST})},
     S.WITH_ALLIANCE: {S.REGISTERED: frozenset({AL}), S.NOTICE_PASSED: frozenset({AL})},
     S.REGISTERED: {S.CERTIFICATE_ISSUED: frozenset({ST, SY})},
+    # A candidate may appeal a rejection or a refusal (the appeals app checks the window).
+    S.REJECTED: {S.UNDER_APPEAL: frozenset({A})},
+    S.NOT_APPROVED: {S.UNDER_APPEAL: frozenset({A})},
+    # The appeal's outcome, recorded by staff after the panel: the decision stands, or the file
+    # goes back to a named stage — initial review, a new interview, or the committee.
+    S.UNDER_APPEAL: {
+        S.REJECTED: frozenset({ST}),
+        S.NOT_APPROVED: frozenset({ST}),
+        S.SUBMITTED: frozenset({ST}),
+        S.REVIEW_PASSED: frozenset({ST}),
+        S.DELIBERATION: frozenset({ST}),
+    },
 }
 
 # Moves that must carry a reason (the reader of the audit trail deserves to know why).
@@ -83,6 +95,13 @@ REASON_REQUIRED: frozenset[tuple[S, S]] = frozenset(
         (S.DELIBERATION, S.NOT_APPROVED),
         (S.OBJECTION, S.NOT_APPROVED),
         (S.WITH_ALLIANCE, S.NOTICE_PASSED),
+        (S.REJECTED, S.UNDER_APPEAL),
+        (S.NOT_APPROVED, S.UNDER_APPEAL),
+        (S.UNDER_APPEAL, S.REJECTED),
+        (S.UNDER_APPEAL, S.NOT_APPROVED),
+        (S.UNDER_APPEAL, S.SUBMITTED),
+        (S.UNDER_APPEAL, S.REVIEW_PASSED),
+        (S.UNDER_APPEAL, S.DELIBERATION),
     }
 )
 

@@ -43,6 +43,7 @@ class QueueStage(models.TextChoices):
     NOTICE = "notice", _("Public notice")
     ALLIANCE = "alliance", _("Alliance")
     CERTIFIED = "certified", _("Certified")
+    APPEAL = "appeal", _("Appeal")
     CLOSED = "closed", pgettext_lazy("queue stage", "Closed")
 
 
@@ -54,6 +55,7 @@ STAGE_STATES: dict[QueueStage, frozenset[ApplicationState]] = {
     QueueStage.NOTICE: frozenset({S.APPROVED, S.PUBLIC_NOTICE, S.OBJECTION, S.NOTICE_PASSED}),
     QueueStage.ALLIANCE: frozenset({S.WITH_ALLIANCE, S.REGISTERED}),
     QueueStage.CERTIFIED: frozenset({S.CERTIFICATE_ISSUED}),
+    QueueStage.APPEAL: frozenset({S.UNDER_APPEAL}),
     QueueStage.CLOSED: frozenset({S.REJECTED, S.NOT_APPROVED, S.WITHDRAWN}),
 }
 STAGE_STATES[QueueStage.ALL] = frozenset().union(*STAGE_STATES.values())

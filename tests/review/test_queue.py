@@ -48,7 +48,15 @@ def test_every_state_but_draft_belongs_to_exactly_one_stage():
 
 
 def test_the_tabs_count_the_files_at_each_stage_and_drafts_are_not_in_the_queue(world):
-    for state in (S.SUBMITTED, S.SUBMITTED, S.RESUBMITTED, S.RETURNED, S.INTERVIEWED, S.REJECTED):
+    for state in (
+        S.SUBMITTED,
+        S.SUBMITTED,
+        S.RESUBMITTED,
+        S.RETURNED,
+        S.INTERVIEWED,
+        S.REJECTED,
+        S.UNDER_APPEAL,
+    ):
         queue_file(world, state=state)
     queue_file(world, state=S.DRAFT)
     never_submitted = queue_file(world, state=S.WITHDRAWN)
@@ -58,7 +66,7 @@ def test_the_tabs_count_the_files_at_each_stage_and_drafts_are_not_in_the_queue(
     response = _get(world)
 
     assert _tabs(response) == {
-        "all": 6,
+        "all": 7,
         "review": 3,
         "returned": 1,
         "interview": 0,
@@ -66,9 +74,10 @@ def test_the_tabs_count_the_files_at_each_stage_and_drafts_are_not_in_the_queue(
         "notice": 0,
         "alliance": 0,
         "certified": 0,
+        "appeal": 1,
         "closed": 1,
     }
-    assert len(_numbers(response)) == 6
+    assert len(_numbers(response)) == 7
 
 
 def test_a_stage_tab_lists_only_its_files(world):

@@ -152,6 +152,8 @@ def test_a_move_taken_out_of_the_table_disappears_from_the_drawing(world, monkey
 def test_a_state_no_move_reaches_is_still_drawn_and_flagged(world, monkeypatch):
     monkeypatch.setitem(TRANSITIONS, S.DELIBERATION, {S.APPROVED: frozenset({Actor.COMMITTEE})})
     monkeypatch.setitem(TRANSITIONS, S.OBJECTION, {S.PUBLIC_NOTICE: frozenset({Actor.STAFF})})
+    # An appeal's upheld refusal leads back to "not approved" too: take that move away as well.
+    monkeypatch.setitem(TRANSITIONS, S.UNDER_APPEAL, {S.REJECTED: frozenset({Actor.STAFF})})
     states = _states(_drawn(world))
     assert "state-unreachable" in states["not_approved"].get("class").split()
     assert "state-unreachable" not in states["approved"].get("class").split()
