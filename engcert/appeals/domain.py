@@ -145,6 +145,25 @@ def evidence_check(uploaded: UploadedFile) -> CheckedFile:
     return CheckedFile(uploaded, sniffed.content_type, sniffed.extension, digest.hexdigest())
 
 
+def appeal_refusal(
+    *, application: Application, decision: AppealableDecision | None, now: datetime | None = None
+) -> str:
+    """Why the candidate cannot appeal now, in words for them; empty when they can."""
+    already = _("You have already appealed this decision; a decision can be appealed once.")
+    if decision is None:
+        appealed = application.state == ApplicationState.UNDER_APPEAL or (
+            application.state in APPEALABLE and Appeal.objects.filter(application=application).exists()
+        )
+        return already if appealed else _("There is no decision on this application that can be appealed.")
+    if decision.already_appealed:
+        return already
+    if not decision.window_open(now):
+        return _(
+            "The time to appeal this decision ended on %(deadline)s (Beijing time); appeals are no longer received."
+        ) % {"deadline": _deadline_text(decision.deadline)}
+    return ""
+
+
 def _deadline_text(deadline: datetime) -> str:
     return date_format(timezone.localtime(deadline), "Y-m-d H:i")
 
@@ -162,15 +181,9 @@ def appeal_lodge(
     if application.applicant_id != by.pk:
         raise AppealError(_("Only the applicant can appeal a decision on this application."))
     decision = decision_for_appeal(application=application)
-    if decision is None:
-        raise AppealError(_("There is no decision on this application that can be appealed."))
-    if decision.already_appealed:
-        raise AppealError(_("You have already appealed this decision; a decision can be appealed once."))
-    if not decision.window_open(now):
-        raise AppealError(
-            _("The time to appeal this decision ended on %(deadline)s (Beijing time).")
-            % {"deadline": _deadline_text(decision.deadline)}
-        )
+    refusal = appeal_refusal(application=application, decision=decision, now=now)
+    if refusal or decision is None:
+        raise AppealError(refusal)
     statement = statement.strip()
     if not statement:
         raise AppealError(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from engcert.accounts.models import User
 from engcert.appeals.access import get_application_for_appellant
-from engcert.appeals.domain import AppealError, appeal_lodge, decision_for_appeal
+from engcert.appeals.domain import AppealError, appeal_lodge, appeal_refusal, decision_for_appeal
 from engcert.appeals.forms import AppealForm
 from engcert.appeals.selectors import appeal_latest_for
 
@@ -27,13 +27,7 @@ def lodge(request: HttpRequest, uid: UUID) -> HttpResponse:
     user = _user(request)
     application = get_application_for_appellant(user=user, uid=uid)
     decision = decision_for_appeal(application=application)
-    refusal = ""
-    if decision is None:
-        refusal = _("There is no decision on this application that can be appealed.")
-    elif decision.already_appealed:
-        refusal = _("You have already appealed this decision; a decision can be appealed once.")
-    elif not decision.window_open():
-        refusal = _("The time to appeal this decision has ended; appeals are no longer received.")
+    refusal = appeal_refusal(application=application, decision=decision)
     form = AppealForm(request.POST or None, request.FILES or None) if not refusal else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:
