@@ -7,7 +7,6 @@ signatures and band keys written by one worker are comparable with those of any 
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import unicodedata
 from dataclasses import dataclass
@@ -173,25 +172,30 @@ class Segment:
 
 
 def shared_segments(text_a: str, text_b: str) -> tuple[list[Segment], list[Segment]]:
-    """Both texts cut into segments, the passages they share (runs of at least MIN_SHARED_RUN
-    normalised characters, found on the normalised texts) marked as shared in the original text."""
+    """Both texts cut into segments, the passages they share marked in the original text: a
+    character is shared when it lies in a run of MIN_SHARED_RUN normalised characters that the
+    other text also contains, wherever it stands there (reordered sentences are marked too)."""
     norm_a, norm_b = text_normalise(text_a), text_normalise(text_b)
-    matcher = difflib.SequenceMatcher(None, norm_a.text, norm_b.text, autojunk=False)
-    covered_a = [False] * len(text_a)
-    covered_b = [False] * len(text_b)
-    for block in matcher.get_matching_blocks():
-        if block.size < MIN_SHARED_RUN:
-            continue
-        _cover(covered_a, norm_a.positions, block.a, block.size)
-        _cover(covered_b, norm_b.positions, block.b, block.size)
-    return _segments(text_a, covered_a), _segments(text_b, covered_b)
+    return (
+        _segments(text_a, _covered(norm_a, _runs(norm_b.text), len(text_a))),
+        _segments(text_b, _covered(norm_b, _runs(norm_a.text), len(text_b))),
+    )
 
 
-def _cover(covered: list[bool], positions: tuple[int, ...], start: int, size: int) -> None:
-    # From the first to the last original character of the run: punctuation between them is
-    # part of the shared passage as a reader sees it.
-    for index in range(positions[start], positions[start + size - 1] + 1):
-        covered[index] = True
+def _runs(text: str) -> set[str]:
+    return {text[i : i + MIN_SHARED_RUN] for i in range(len(text) - MIN_SHARED_RUN + 1)}
+
+
+def _covered(normalised: Normalised, other_runs: set[str], length: int) -> list[bool]:
+    covered = [False] * length
+    text, positions = normalised.text, normalised.positions
+    for start in range(len(text) - MIN_SHARED_RUN + 1):
+        if text[start : start + MIN_SHARED_RUN] in other_runs:
+            # From the first to the last original character of the run: punctuation between
+            # them is part of the shared passage as a reader sees it.
+            for index in range(positions[start], positions[start + MIN_SHARED_RUN - 1] + 1):
+                covered[index] = True
+    return covered
 
 
 def _segments(text: str, covered: list[bool]) -> list[Segment]:
