@@ -377,9 +377,8 @@ def appeal_panel_pool(*, appeal: Appeal) -> list[PoolEntry]:
     conflicts = conflicts_for_many(examiners=examiners, applications=[application])
     for examiner in examiners:
         for conflict in conflicts.get((application.pk, examiner.pk), []):
-            detail = f" ({conflict.detail})" if conflict.detail else ""
             entries[examiner.user_id].excluded.append(
-                _("Conflict of interest: %(reason)s%(detail)s") % {"reason": conflict.label, "detail": detail}
+                _("Conflict of interest: %(detail)s") % {"detail": conflict.detail or conflict.label}
             )
     return sorted(
         entries.values(), key=lambda entry: (not entry.eligible, entry.user.full_name, entry.user.email)
