@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "engcert.referees",
     "engcert.similarity",
     "engcert.appeals",
+    "engcert.apiclients",
     "engcert.demo",
 ]
 

@@ -39,6 +39,8 @@ urlpatterns = [
     path("", include("engcert.referees.urls")),
     path("", include("engcert.similarity.urls")),
     path("", include("engcert.appeals.urls")),
+    # The API's clients and their tokens (the API itself is at api/v1/, above).
+    path("", include("engcert.apiclients.urls")),
     path("admin/", admin.site.urls),
 ]
 
