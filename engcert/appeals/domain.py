@@ -563,7 +563,7 @@ def appeal_decide(*, appeal: Appeal, by: User, outcome: View, reason: str, send_
             raise AppealError(
                 _("The panel's majority is to “%(view)s”; the outcome must follow it.")
                 % {"view": View(tally.majority).label if tally.majority else "?"},
-                field="outcome",
+                field="view",
             )
         to_state = ApplicationState(locked.decision_state)
         if outcome == View.SEND_BACK:
