@@ -107,3 +107,11 @@ def project_of(application: Application) -> Project:
 def work_of(application: Application) -> tuple[WorkEntry, WorkEntry]:
     first, second = application.work_entries.order_by("start_date")
     return first, second
+
+
+@pytest.fixture(autouse=True)
+def _fresh_visit_counts() -> None:
+    """Every test starts with no visits counted against its address."""
+    from django.core.cache import cache
+
+    cache.clear()
