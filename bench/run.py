@@ -90,13 +90,16 @@ def parse_args() -> argparse.Namespace:
     # The work-queue scenario (bench/queue_run.py): its own database, seed and section of RESULTS.md.
     p.add_argument(
         "--scenario",
-        choices=["all", "rush", "queue", "notice", "verify", "certificates"],
+        choices=["all", "rush", "queue", "notice", "verify", "certificates", "similarity"],
         default=os.environ.get("BENCH_SCENARIO", "all"),
         help="rush: the deadline rush and draft saves; queue: the staff work queue; "
         "notice: the public notice and objections; verify: public certificate verification; "
-        "certificates: issuing certificates; all: every one",
+        "certificates: issuing certificates; similarity: the copied-statement check; all: every one",
     )
     p.add_argument("--certificates-count", type=int, default=env_int("BENCH_CERTIFICATES", 200))
+    p.add_argument("--similarity-count", type=int, default=env_int("BENCH_SIMILARITY_COUNT", 100_000))
+    p.add_argument("--similarity-workers", type=int, default=env_int("BENCH_SIMILARITY_WORKERS", 4))
+    p.add_argument("--similarity-checks", type=int, default=env_int("BENCH_SIMILARITY_CHECKS", 200))
     p.add_argument("--queue-applications", type=int, default=env_int("BENCH_QUEUE_APPLICATIONS", 50_000))
     p.add_argument("--queue-users", type=int, default=env_int("BENCH_QUEUE_USERS", 20))
     p.add_argument("--queue-seconds", type=int, default=env_int("BENCH_QUEUE_SECONDS", 90))
@@ -699,6 +702,7 @@ def main() -> None:
     import certificates_run
     import notice_run
     import queue_run
+    import similarity_run
     import verify_run
 
     if args.render and args.render.endswith("-queue.json"):
@@ -720,6 +724,8 @@ def main() -> None:
         verify_run.main(args, command)
     if args.scenario in ("all", "certificates") and not args.render:
         certificates_run.main(args, command)
+    if args.scenario in ("all", "similarity") and not args.render:
+        similarity_run.main(args, command)
 
 
 def rush_main(args: argparse.Namespace) -> None:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import numpy as np
 import numpy.typing as npt
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from engcert.similarity.enums import REVIEWED, PairStatus, TextSource
 from engcert.similarity.fingerprint import (
     MIN_BAND_HITS,
     Fingerprint,
+    Measures,
     fingerprint_of,
     measures_of,
     shingle_hashes,
@@ -35,6 +36,9 @@ from engcert.similarity.models import (
     SimilaritySettings,
     SimilarPair,
 )
+
+# The first key of the PostgreSQL advisory lock taken while a society's texts are indexed.
+LOCK_NAMESPACE = 7301
 
 
 class SimilarityError(Exception):
@@ -93,19 +97,20 @@ def similarity_threshold_set(*, society: Organisation, threshold: Decimal, by: U
 def application_texts_index(*, application: Application) -> list[SimilarPair]:
     """Index every text of a submitted application and compare each new or changed one with the
     society's other texts. Idempotent: a text indexed before with the same content is skipped."""
-    if application.state == ApplicationState.DRAFT:
-        return []
     with transaction.atomic():
         # Two workers indexing the same application (a quick resubmission) take turns here.
         locked = (
             Application.objects.select_for_update().select_related("batch__society").get(pk=application.pk)
         )
+        if locked.state == ApplicationState.DRAFT:
+            return []
         society = locked.batch.society
+        _society_lock(society)
         threshold = float(similarity_threshold(society=society))
         sources = application_source_texts(application=locked)
         found: list[SimilarPair] = []
         for source in sources:
-            found += _text_index(application=locked, society=society, source=source, threshold=threshold)
+            found += text_index(application=locked, society=society, source=source, threshold=threshold)
         # Texts whose source is gone (a project removed before resubmission) leave the index.
         kept = {(s.source, s.source_id) for s in sources}
         for row in IndexedText.objects.filter(application=locked).values_list("pk", "source", "source_id"):
@@ -114,18 +119,40 @@ def application_texts_index(*, application: Application) -> list[SimilarPair]:
     return found
 
 
+def _society_lock(society: Organisation) -> None:
+    """One indexing at a time per society until commit: two copies submitted at the same moment
+    on two workers would otherwise each look for the other before it is in the index."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, society.pk])
+
+
+def text_index(
+    *, application: Application, society: Organisation, source: SourceText, threshold: float
+) -> list[SimilarPair]:
+    """Index one text of the application unless it is indexed already with this content, and
+    record the pairs it forms with other people's texts."""
+    with transaction.atomic():
+        return _text_index(application=application, society=society, source=source, threshold=threshold)
+
+
 def _text_index(
     *, application: Application, society: Organisation, source: SourceText, threshold: float
 ) -> list[SimilarPair]:
     fingerprint = fingerprint_of(source.text)
-    current = IndexedText.objects.filter(source=source.source, source_id=source.source_id)
+    current = dict(
+        IndexedText.objects.filter(source=source.source, source_id=source.source_id).values_list(
+            "content_hash", "pk"
+        )
+    )
+    if fingerprint.comparable and fingerprint.content_hash in current:
+        return []
+    if current:
+        # The text changed since it was last indexed (or became too short): its earlier version
+        # leaves the index.
+        IndexedText.objects.filter(pk__in=current.values()).delete()
     if not fingerprint.comparable:
-        current.delete()
         return []
-    if current.filter(content_hash=fingerprint.content_hash).exists():
-        return []
-    # The text changed since it was last indexed: its earlier version leaves the index.
-    current.delete()
     row = IndexedText.objects.create(
         society=society,
         batch_id=application.batch_id,
@@ -140,30 +167,48 @@ def _text_index(
         shingle_count=int(fingerprint.shingles.size),
         signature=signature_bytes(fingerprint.signature),
     )
-    pairs = []
-    for candidate in candidates_find(
-        society=society,
-        fingerprint=fingerprint,
-        applicant_id=application.applicant_id,
-        id_number_index=application.id_number_index,
-    ):
-        measures = measures_of(candidate.shingles, fingerprint.shingles)
-        if measures.score >= threshold:
-            pairs.append(
-                SimilarPair(
-                    society=society,
-                    earlier_id=candidate.text_id,
-                    later=row,
-                    jaccard=measures.jaccard,
-                    containment=measures.containment,
-                    score=measures.score,
-                )
-            )
+    pairs = [
+        SimilarPair(
+            society=society,
+            earlier_id=text_id,
+            later=row,
+            jaccard=measures.jaccard,
+            containment=measures.containment,
+            score=measures.score,
+        )
+        for text_id, measures in text_compare(
+            society=society,
+            fingerprint=fingerprint,
+            applicant_id=application.applicant_id,
+            id_number_index=application.id_number_index,
+            threshold=threshold,
+        )
+    ]
     # Band keys are written after the lookup, so a text does not find itself.
     BandKey.objects.bulk_create(
         [BandKey(text=row, society=society, band=band, key=key) for band, key in enumerate(fingerprint.keys)]
     )
     return SimilarPair.objects.bulk_create(pairs)
+
+
+def text_compare(
+    *,
+    society: Organisation,
+    fingerprint: Fingerprint,
+    applicant_id: int,
+    id_number_index: str,
+    threshold: float,
+) -> list[tuple[int, Measures]]:
+    """The society's texts by other people that reach the threshold: LSH candidates from the
+    band-key index, then the exact Jaccard and containment of their shingle sets."""
+    found = []
+    for candidate in candidates_find(
+        society=society, fingerprint=fingerprint, applicant_id=applicant_id, id_number_index=id_number_index
+    ):
+        measures = measures_of(candidate.shingles, fingerprint.shingles)
+        if measures.score >= threshold:
+            found.append((candidate.text_id, measures))
+    return found
 
 
 @dataclass(frozen=True)
