@@ -1,27 +1,114 @@
 """The JSON API under /api/v1 (django-ninja), with its OpenAPI document at /api/v1/openapi.json.
-Each app adds its router here."""
+Each app adds its router here.
+
+Every error has one body: {"detail": <for people>, "code": <for programs>}, and for a request
+that does not validate also "errors": [{"loc", "msg", "type"}, ...]."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled, ValidationError
 
+from engcert.apiclients.api_support import ApiError
+from engcert.applications.api import router as candidates_router
+from engcert.batches.api import router as batches_router
 from engcert.certificates.api import router as certificates_router
+from engcert.registration.api import router as registrations_router
 
 api = NinjaAPI(
     title="engcert API",
     version="1",
-    description="Engineering-competency evaluation and member registration: public certificate verification.",
+    description=(
+        "Engineering-competency evaluation and member registration. Public: certificate "
+        "verification and the register. For the societies' and the alliance's systems, with a "
+        "bearer token (`Authorization: Bearer engcert_…`) whose client has the scope an operation "
+        "names: batches, candidates' evaluation records, and the alliance's registration decisions. "
+        "Errors have one body: `detail` (for people), `code` (for programs) and, when the request "
+        "does not validate, `errors`. Lists are paginated with `page` and `page_size`."
+    ),
     urls_namespace="api-1",
 )
+
+# The codes of errors that ninja raises itself (e.g. a body that is not JSON is 400).
+STATUS_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    422: "invalid",
+    429: "throttled",
+}
+
+
+def _error(request: HttpRequest, status: int, code: str, detail: str, **extra: Any) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "code": code, **extra}, status=status)
 
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    # The one error body of the API: {"detail": <for people>, "code": <for programs>}.
-    return api.create_response(request, {"detail": _("Not found."), "code": "not_found"}, status=404)
+    return _error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(ApiError)
+def api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+    return _error(request, exc.status, exc.code, exc.detail, **exc.extra)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {
+            "loc": [part if isinstance(part, int) else str(part) for part in error.get("loc", ())],
+            "msg": str(error.get("msg", "")),
+            "type": str(error.get("type", "")),
+        }
+        for error in exc.errors
+    ]
+    return _error(request, 422, "invalid", _("The request is not valid; see errors."), errors=errors)
+
+
+@api.exception_handler(AuthenticationError)
+def not_authenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    presented = bool(request.headers.get("Authorization"))
+    response = _error(
+        request,
+        401,
+        "invalid_token" if presented else "not_authenticated",
+        _("This token is not valid: it is unknown, revoked or expired.")
+        if presented
+        else _("This operation needs a bearer token: Authorization: Bearer <token>."),
+    )
+    challenge = 'Bearer realm="engcert"'
+    response["WWW-Authenticate"] = f'{challenge}, error="invalid_token"' if presented else challenge
+    return response
+
+
+@api.exception_handler(AuthorizationError)
+def forbidden(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
+    return _error(request, 403, "forbidden", _("This client may not do this."))
+
+
+@api.exception_handler(Throttled)
+def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    response = _error(request, 429, "throttled", _("Too many requests; please wait a minute."))
+    response["Retry-After"] = str(max(1, int(exc.wait or 60)))
+    return response
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, STATUS_CODES.get(exc.status_code, "error"), str(exc))
 
 
 # Certificates: /api/v1/certificates/{number} and /api/v1/register (public).
 api.add_router("/", certificates_router)
+# For token-authenticated clients: batches, candidates' records, registration decisions.
+api.add_router("/", batches_router)
+api.add_router("/", candidates_router)
+api.add_router("/", registrations_router)
