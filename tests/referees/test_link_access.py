@@ -44,7 +44,7 @@ def test_the_link_shows_the_referees_claims_and_nothing_else_of_the_application(
         "华北电力大学",
     ):
         assert secret not in html, secret
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
 
 

@@ -306,7 +306,9 @@ def referee_request_deliver(*, request_id: int, reminder_days: list[int] | None 
     request = RefereeRequest.objects.select_related(
         "application__batch__society", "application__applicant"
     ).get(pk=request_id)
-    if request.state not in (RequestState.PENDING, RequestState.SENT):
+    # The first email goes once; a reminder only to a link still out.
+    expected = RequestState.SENT if reminder_days is not None else RequestState.PENDING
+    if request.state != expected:
         return RequestState(request.state)
     token = referee_token_issue(request=request)
     reminder = reminder_days is not None

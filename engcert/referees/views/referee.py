@@ -25,8 +25,10 @@ REFUSED_STATUS = {
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """The token is in the address: never cached, never passed on to another site, never indexed."""
-    response["Referrer-Policy"] = "no-referrer"
+    """The token is in the address: never cached, never passed on to another site, never indexed.
+    (same-origin, not no-referrer: with no referrer at all the browser sends "Origin: null" and
+    the answer would fail the CSRF check.)"""
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
