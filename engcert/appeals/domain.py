@@ -34,6 +34,7 @@ from engcert.appeals.enums import (
 from engcert.appeals.models import Appeal, AppealEvidence, AppealPolicy, PanelMember
 from engcert.appeals.selectors import appeal_policy_for
 from engcert.applications.domain.application import file_type_sniff
+from engcert.applications.domain.snapshot import application_snapshot_take
 from engcert.applications.domain.transition import TransitionError, application_transition
 from engcert.applications.enums import APPEALABLE, ApplicationState
 from engcert.applications.models import Application
@@ -585,6 +586,10 @@ def appeal_decide(*, appeal: Appeal, by: User, outcome: View, reason: str, send_
             raise AppealError(str(error)) from error
         if to_state == ApplicationState.REVIEW_PASSED:
             _interview_panel_stand_down(application=locked.application, by=by, reference=locked.reference)
+        if to_state == ApplicationState.SUBMITTED:
+            # The file comes before initial review again as a new round: the round that refused it
+            # keeps its checklist and outcome.
+            application_snapshot_take(application=locked.application, by=by, state=to_state)
         from_status = locked.status
         locked.status = AppealStatus.UPHELD if outcome == View.UPHOLD else AppealStatus.SENT_BACK
         locked.send_back_to = send_back_to if outcome == View.SEND_BACK else ""
@@ -611,14 +616,17 @@ def appeal_decide(*, appeal: Appeal, by: User, outcome: View, reason: str, send_
 
 
 def _interview_panel_stand_down(*, application: Application, by: User, reference: str) -> None:
-    """A new interview needs a fresh panel: the examiners of the earlier one leave it. Their seats
-    stay as history with their score sheets and the agreed assessment; nothing is deleted."""
+    """A new interview needs a fresh panel: the examiners of the earlier one leave it, and their
+    agreed assessment gives way to the one the new panel will record. The seats, score sheets and
+    the earlier assessment stay as history; nothing is deleted."""
     from engcert.examiners.domain.panels import panel_seat_remove
     from engcert.examiners.selectors import live_seats
+    from engcert.scoring.domain.assessment import panel_assessment_supersede
 
     reason = _("Appeal %(reference)s sent the candidate back for a new interview.") % {"reference": reference}
     for seat in live_seats(application=application):
         panel_seat_remove(seat=seat, by=by, reason=reason)
+    panel_assessment_supersede(application=application, by=by, reason=reason)
 
 
 # The society's policy -----------------------------------------------------------------------------

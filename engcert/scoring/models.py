@@ -62,7 +62,20 @@ class AreaScore(models.Model):
 class PanelAssessment(models.Model):
     """What the panel agreed after every member submitted their own sheet."""
 
-    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="panel_assessment")
+    # The application's current assessment; empty once a later interview replaces it (an appeal
+    # sent the candidate back), when ``superseded_for`` keeps the link and the record stays.
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="panel_assessment", null=True, blank=True
+    )
+    superseded_for = models.ForeignKey(
+        Application,
+        verbose_name=_("replaced, for the application"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_panel_assessments",
+    )
+    superseded_at = models.DateTimeField(_("replaced"), null=True, blank=True)
     recommendation = models.CharField(
         _("panel recommendation"), max_length=20, choices=Recommendation.choices
     )
@@ -85,7 +98,7 @@ class PanelAssessment(models.Model):
         verbose_name_plural = _("panels' agreed assessments")
 
     def __str__(self) -> str:
-        return str(self.application)
+        return str(self.application or self.superseded_for)
 
 
 class AgreedAreaScore(models.Model):

@@ -16,12 +16,23 @@ from engcert.applications.models import Application
 from engcert.audit.models import AuditEvent
 from engcert.examiners.domain.interviews import interview_schedule
 from engcert.examiners.domain.panels import panel_seat_add
-from engcert.examiners.enums import SeatStatus
-from engcert.examiners.models import ExaminerAvailability, PanelSeat
+from engcert.examiners.enums import InterviewStatus, SeatStatus
+from engcert.examiners.models import ExaminerAvailability, Interview, PanelSeat
+from engcert.review.domain import initial_review_current
+from engcert.review.enums import ReviewOutcome
+from engcert.scoring.domain.assessment import AgreedValues, AreaEntry, panel_assessment_record
+from engcert.scoring.enums import Recommendation
 from engcert.scoring.models import PanelAssessment, ScoreSheet
-from tests.appeals.helpers import lodged, refused_by_committee, rejected, views, with_panel
+from tests.appeals.helpers import REJECTION, lodged, refused_by_committee, rejected, views, with_panel
 from tests.conftest import World
-from tests.scoring.conftest import examiner_of, examiner_user, room_of
+from tests.scoring.conftest import (
+    JUSTIFICATION,
+    declare_and_submit,
+    examiner_of,
+    examiner_user,
+    levels,
+    room_of,
+)
 
 UPHOLD = (View.UPHOLD, "")
 TO_INTERVIEW = (View.SEND_BACK, SendBackStage.INTERVIEW.value)
@@ -173,7 +184,8 @@ def test_sent_back_to_interview_staff_seat_a_fresh_panel_and_schedule_and_the_ol
         SeatStatus.REMOVED
     }
     assert ScoreSheet.objects.filter(seat__in=old_seats).count() == old_sheets == 2
-    assert PanelAssessment.objects.filter(application=application).count() == 1
+    assert PanelAssessment.objects.filter(application=application).count() == 0
+    assert PanelAssessment.objects.filter(superseded_for=application).count() == 1
     (message,) = mail.outbox
     assert "Your appeal succeeded: your application goes back to the interview stage." in message.body
 
@@ -193,6 +205,36 @@ def test_sent_back_to_interview_staff_seat_a_fresh_panel_and_schedule_and_the_ol
     assert application.state == S.INTERVIEW_SCHEDULED
     live = PanelSeat.objects.filter(panel__application=application, status__in=["assigned", "confirmed"])
     assert sorted(live.values_list("examiner_id", flat=True)) == sorted(e.pk for e in fresh)
+
+    # The new panel interviews, scores and records its own agreed assessment; the earlier one stays.
+    earlier = PanelAssessment.objects.get(superseded_for=application)
+    assert (earlier.application_id, earlier.area_scores.count()) == (None, 5)
+    # The interview day comes.
+    Interview.objects.filter(application=application, status=InterviewStatus.SCHEDULED).update(
+        starts_at=timezone.now() - timedelta(hours=1), ends_at=timezone.now()
+    )
+    for seat in live.order_by("pk"):
+        declare_and_submit(seat, level=3)
+    scale = levels(application)
+    panel_assessment_record(
+        application=application,
+        by=world.staff,
+        values=AgreedValues(
+            areas={
+                area.number: AreaEntry(level=scale[3], justification=JUSTIFICATION)
+                for area in application.framework_version.areas.all()
+            },
+            recommendation=Recommendation.GRADE_APPLIED,
+            summary="新考官组重新面试后认为申请人达到申请级别的要求。",
+        ),
+    )
+    application.refresh_from_db()
+    assert application.state == S.INTERVIEWED
+    assert application.panel_assessment.pk != earlier.pk
+    assert list(application.superseded_panel_assessments.values_list("pk", flat=True)) == [earlier.pk]
+    assert (
+        AuditEvent.objects.filter(action="panel_assessment.supersede", application=application).count() == 1
+    )
 
 
 def test_sent_back_to_the_committee_the_file_is_under_deliberation_again(world: World) -> None:
@@ -235,3 +277,32 @@ def test_the_candidate_sees_back_to_interview_in_plain_words(world: World) -> No
     )
     assert "Back to interview (a new panel of examiners)" in text
     assert "Your appeal succeeded: your application goes back to the interview stage." in text
+
+
+def test_sent_back_to_initial_review_the_file_gets_a_new_round_and_the_refusing_round_stays(
+    world: World,
+) -> None:
+    application = rejected(world)
+    refusing = initial_review_current(application=application)
+    assert (refusing.round, refusing.outcome) == (1, ReviewOutcome.REJECTED)
+    appeal = lodged(application)
+    members = with_panel(world, appeal)
+    stage = (View.SEND_BACK, SendBackStage.INITIAL_REVIEW.value)
+    views(appeal, members, [stage, stage, UPHOLD])
+    appeal_decide(
+        appeal=appeal,
+        by=world.staff,
+        outcome=View.SEND_BACK,
+        send_back_to=SendBackStage.INITIAL_REVIEW,
+        reason="初审时漏看了补充的学历认证材料。",
+    )
+    application.refresh_from_db()
+    assert application.state == S.SUBMITTED
+    fresh = initial_review_current(application=application)
+    assert (fresh.pk, fresh.round, fresh.outcome) == (None, 2, "")
+    refusing.refresh_from_db()
+    assert (refusing.round, refusing.outcome, refusing.outcome_reason) == (
+        1,
+        ReviewOutcome.REJECTED,
+        REJECTION,
+    )

@@ -38,6 +38,7 @@ ACTION_LABELS: dict[str, StrPromise] = {
     "interview.no_show": _("Candidate did not attend the interview"),
     "score_sheet.submit": _("Score sheet submitted"),
     "panel_assessment.record": _("Panel's agreed assessment recorded"),
+    "panel_assessment.supersede": _("Panel's agreed assessment replaced by a new interview"),
     "committee_agenda.add": _("Put on the committee's agenda"),
     "committee_agenda.remove": _("Taken off the committee's agenda"),
     "committee_recusal.record": _("Committee member recused"),

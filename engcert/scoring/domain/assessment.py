@@ -113,7 +113,8 @@ def assessment_meets_criteria(*, assessment: PanelAssessment) -> bool:
     the panel recommends the grade applied for."""
     if assessment.recommendation != Recommendation.GRADE_APPLIED:
         return False
-    if assessment.recommended_grade_id != assessment.application.grade_id:
+    application = assessment.application or assessment.superseded_for
+    if application is None or assessment.recommended_grade_id != application.grade_id:
         return False
     levels = [score.level for score in assessment.area_scores.select_related("level")]
     return bool(levels) and all(level.meets_requirement for level in levels)
@@ -232,3 +233,28 @@ def _interviews_mark_held(*, application: Application, by: User) -> None:
             to_state=InterviewStatus.HELD,
             data={"starts_at": timezone.localtime(interview.starts_at).isoformat()},
         )
+
+
+def panel_assessment_supersede(*, application: Application, by: User, reason: str) -> PanelAssessment | None:
+    """A new interview is to replace the panel's agreed assessment (an appeal sent the candidate
+    back): the assessment stays, with its area scores, as the application's earlier one, and the
+    next panel can record its own. Nothing to do when no assessment was recorded."""
+    with transaction.atomic():
+        current = PanelAssessment.objects.select_for_update().filter(application=application).first()
+        if current is None:
+            return None
+        current.superseded_for = application
+        current.superseded_at = timezone.now()
+        current.application = None
+        current.save(update_fields=["superseded_for", "superseded_at", "application"])
+        audit_event_append(
+            actor=by,
+            action="panel_assessment.supersede",
+            subject=current,
+            application=application,
+            reason=reason,
+            data={"assessment": current.pk},
+        )
+    # The instance may carry the cached reverse relation from before.
+    application._state.fields_cache.pop("panel_assessment", None)
+    return current
