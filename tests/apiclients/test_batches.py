@@ -53,9 +53,7 @@ def test_a_batch_as_the_api_lists_it(world: World, society_client: Issued):
             }
         ],
     }
-    assert body["items"][0]["opens_at"].startswith(
-        batch.opens_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M")
-    )
+    assert body["items"][0]["opens_at"].startswith(batch.opens_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M"))
 
 
 def _other_society_batch() -> Batch:
