@@ -12,14 +12,52 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 
-from engcert.apiclients.api_support import ApiError
+from engcert.apiclients.api_support import ApiError, ErrorOut, FieldErrorOut, ValidationErrorOut
 from engcert.applications.api import router as candidates_router
 from engcert.batches.api import router as batches_router
 from engcert.certificates.api import router as certificates_router
 from engcert.registration.api import router as registrations_router
 
-api = NinjaAPI(
+
+class EngcertAPI(NinjaAPI):
+    """The document says, for every operation that takes input, that input which does not
+    validate is answered 422 (and a body that is not JSON 400) with the one error body: ninja
+    answers so for every router, also for routers that did not list it."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault("FieldErrorOut", FieldErrorOut.model_json_schema())
+        components.setdefault(
+            "ValidationErrorOut",
+            ValidationErrorOut.model_json_schema(ref_template="#/components/schemas/{model}"),
+        )
+        components["ValidationErrorOut"].pop("$defs", None)
+        components.setdefault("ErrorOut", ErrorOut.model_json_schema())
+
+        def answer(description: str, component: str) -> dict[str, Any]:
+            return {
+                "description": description,
+                "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}},
+            }
+
+        for methods in schema.get("paths", {}).values():
+            for operation in methods.values():
+                # Ninja keys the answers by number.
+                responses = operation.setdefault("responses", {})
+                if operation.get("parameters") or operation.get("requestBody"):
+                    responses.setdefault(422, answer("Unprocessable Content", "ValidationErrorOut"))
+                if operation.get("requestBody"):
+                    # A body that is not JSON at all.
+                    responses.setdefault(400, answer("Bad Request", "ErrorOut"))
+        return schema
+
+
+api = EngcertAPI(
     title="engcert API",
     version="1",
     description=(
@@ -103,7 +141,9 @@ def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return _error(request, exc.status_code, STATUS_CODES.get(exc.status_code, "error"), str(exc))
+    # Ninja raises 400 itself for a body it cannot read; say so in the reader's language.
+    detail = _("The request body is not valid JSON.") if exc.status_code == 400 else str(exc)
+    return _error(request, exc.status_code, STATUS_CODES.get(exc.status_code, "error"), detail)
 
 
 # Certificates: /api/v1/certificates/{number} and /api/v1/register (public).
