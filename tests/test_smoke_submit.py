@@ -12,4 +12,5 @@ def test_complete_draft_submits_and_audits(world, complete_draft, django_capture
         submitted = application_submit(application=complete_draft, by=world.applicant)
     assert submitted.state == ApplicationState.SUBMITTED
     assert audit_chain_verify().ok
-    assert len(mail.outbox) == 1
+    # One email to the applicant; the referees named in the file are asked by theirs.
+    assert [m.to for m in mail.outbox if m.to == [world.applicant.email]] == [[world.applicant.email]]

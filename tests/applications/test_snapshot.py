@@ -100,6 +100,11 @@ def resubmitted(world: World, complete_draft: Application) -> Application:
         position="实习工程师",
         start_date=date(2006, 7, 1),
         end_date=date(2007, 6, 30),
+        referee_name="孙浩",
+        referee_position="项目经理",
+        referee_organisation="中国电力工程顾问集团",
+        referee_email="sunhao@example.com",
+        referee_phone="13700000000",
     )
     section_entries_save(application=application, by=world.applicant, save=[first, added], delete=[second])
     project = application.projects.get()

@@ -34,7 +34,10 @@ def _draft_with_projects(world, email: str, projects: int) -> Application:
             responsibilities=template.responsibilities,
             results=template.results,
             referee_name="李建国",
+            referee_position="总工程师",
+            referee_organisation="国网某省电力公司",
             referee_email="referee@example.com",
+            referee_phone="13900000000",
         )
         for statement in application.statements.all():
             statement.projects.add(extra)

@@ -132,6 +132,13 @@ def _run(page: Any, live_server: Any, shots: Path, world: Any, language: str, em
     page.fill("input[name=work-0-start_date]", "2008-08-01")
     page.check("input[name=work-0-is_responsible_charge]")
     page.fill("textarea[name=work-0-description]", "负责输变电工程的技术管理。")
+    for summary in page.locator("details:not([open]) > summary").all():
+        summary.click()
+    page.fill("input[name=work-0-referee_name]", "赵磊")
+    page.fill("input[name=work-0-referee_position]", "总工程师")
+    page.fill("input[name=work-0-referee_organisation]", world.unit.name)
+    page.fill("input[name=work-0-referee_email]", "zhaolei@example.com")
+    page.fill("input[name=work-0-referee_phone]", "13900000001")
     journey.shot("section-work")
     journey.save_and_continue()
 
@@ -146,7 +153,10 @@ def _run(page: Any, live_server: Any, shots: Path, world: Any, language: str, em
     for summary in page.locator("details:not([open]) > summary").all():
         summary.click()
     page.fill("input[name=projects-0-referee_name]", "李建国")
+    page.fill("input[name=projects-0-referee_position]", "设计院院长")
+    page.fill("input[name=projects-0-referee_organisation]", "华北电力设计院")
     page.fill("input[name=projects-0-referee_email]", "referee@example.com")
+    page.fill("input[name=projects-0-referee_phone]", "13900000000")
     journey.shot("section-projects")
     journey.save_and_continue()
 

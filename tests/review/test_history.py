@@ -55,3 +55,11 @@ def test_the_audit_trail_costs_the_same_queries_for_a_short_and_a_long_history(w
             assert client.get(_url(world, application.uid)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_every_step_a_referee_link_takes_is_named_in_words():
+    from engcert.referees.enums import RequestState
+    from engcert.review.views.history import ACTION_LABELS
+
+    moves = {f"referees.request_{state}" for state in RequestState if state != RequestState.PENDING}
+    assert moves - set(ACTION_LABELS) == set()

@@ -254,6 +254,11 @@ def _grow(application: Application, by: User) -> None:
             position="工程师",
             start_date=date(2005 + number, 1, 1),
             end_date=date(2005 + number, 6, 30),
+            referee_name="赵磊",
+            referee_position="部门主任",
+            referee_organisation=f"单位{number}",
+            referee_email=f"zhao{number}@example.com",
+            referee_phone="13900000001",
         )
         project = Project.objects.create(
             application=application,
@@ -264,6 +269,9 @@ def _grow(application: Application, by: User) -> None:
             responsibilities="设计审查",
             results="投运",
             referee_name="李建国",
+            referee_position="总工程师",
+            referee_organisation="国网某省电力公司",
+            referee_email="referee@example.com",
             referee_phone="13900000000",
         )
         for statement in application.statements.all():

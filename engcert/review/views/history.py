@@ -56,6 +56,21 @@ ACTION_LABELS: dict[str, StrPromise] = {
     "certificates.revoked": _("Certificate revoked"),
     "certificates.expired": _("Certificate expired"),
     "certificates.pdf_downloaded": _("Certificate PDF downloaded by staff"),
+    "referees.asked": _("Referees asked to confirm the claims"),
+    "referees.request_sent": _("Referee's link sent"),
+    "referees.request_answered": _("Referee answered"),
+    "referees.request_undeliverable": _("Referee's email could not be delivered"),
+    "referees.request_withdrawn": _("Referee's link withdrawn"),
+    "referees.reminded": _("Referee reminded"),
+    "referees.replaced": _("Referee replaced by the applicant"),
+    "similarity.pair_reviewed": _("Similar statements reviewed by staff"),
+    "appeal.lodge": _("Appeal lodged"),
+    "appeal.panel_assign": _("Appeal panel chosen"),
+    "appeal.view_record": _("Appeal panel member gave their view"),
+    "appeal.evidence_read": _("Appeal evidence opened"),
+    "appeal.decide": _("Appeal decided"),
+    "apiclients.registration_confirmed": _("Registration confirmed through the API"),
+    "apiclients.registration_returned": _("Registration returned through the API"),
 }
 
 
