@@ -182,6 +182,9 @@ ENGCERT_MAX_TEXT_CHARS = env_int("ENGCERT_MAX_TEXT_CHARS", 20000)
 # send per hour (beyond it they are asked to wait).
 ENGCERT_MAX_OBJECTION_EVIDENCE_BYTES = env_int("ENGCERT_MAX_OBJECTION_EVIDENCE_BYTES", 20 * 1024 * 1024)
 ENGCERT_OBJECTIONS_PER_IP_PER_HOUR = env_int("ENGCERT_OBJECTIONS_PER_IP_PER_HOUR", 10)
+# Referees' pages (opened from their emailed link, without an account): visits and answers one
+# client address may make per hour.
+ENGCERT_REFEREE_PAGES_PER_IP_PER_HOUR = env_int("ENGCERT_REFEREE_PAGES_PER_IP_PER_HOUR", 60)
 
 # Certificates: where each society's signing material lives (a folder per society code with
 # ed25519.pem for the QR payload, and signing-key.pem + signing-cert.pem (+ chain.pem) for the
