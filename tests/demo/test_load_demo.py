@@ -37,6 +37,7 @@ def test_the_demo_has_every_stage_a_user_per_role_and_an_intact_audit_chain(db):
         S.WITH_ALLIANCE,
         S.CERTIFICATE_ISSUED,
         S.WITHDRAWN,
+        S.UNDER_APPEAL,
     }  # every state but "registered": the alliance's registration issues the certificate at once
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == {r.value for r in Role}
@@ -46,6 +47,28 @@ def test_the_demo_has_every_stage_a_user_per_role_and_an_intact_audit_chain(db):
     assert "password for all: engcert-demo-2026" in out.getvalue()
     assert "staff@demo.engcert" in out.getvalue()
     assert audit_chain_verify().ok
+
+
+def test_the_demo_shows_referees_answers_a_copied_statement_appeals_and_api_clients(db):
+    from engcert.apiclients.models import ApiClient
+    from engcert.appeals.models import Appeal
+    from engcert.referees.models import RefereeRequest
+    from engcert.similarity.models import SimilarPair
+
+    _ensure_migrated_data()
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    printed = out.getvalue()
+    assert "/referee/" in printed
+    assert printed.count("engcert_") >= 2
+    assert sorted(set(RefereeRequest.objects.values_list("state", flat=True))) == [
+        "answered",
+        "sent",
+        "undeliverable",
+    ]
+    assert SimilarPair.objects.count() >= 1
+    assert sorted(Appeal.objects.values_list("status", flat=True)) == ["awaiting_panel", "sent_back"]
+    assert ApiClient.objects.count() == 2
 
 
 def test_the_demo_evaluation_went_through_review_panels_and_score_sheets(db):

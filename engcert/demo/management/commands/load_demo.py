@@ -19,7 +19,16 @@ from engcert.applications.domain.application import (
 from engcert.applications.models import Application
 from engcert.batches.models import Batch
 from engcert.certificates.models import Certificate
-from engcert.demo import builders, certificates, deliberation, evaluation
+from engcert.demo import (
+    apiclients,
+    appeals,
+    builders,
+    certificates,
+    deliberation,
+    evaluation,
+    referees,
+    similarity,
+)
 from engcert.organisations.enums import Role
 from engcert.review.domain import initial_review_reject, international_title_verify
 
@@ -79,6 +88,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._load(society)
         self._print_logins()
+        # Secrets engcert keeps only as hashes: shown this once.
+        self.stdout.write(f"A referee's link to try (no sign-in needed): {self.referee_link}\n")
+        self.stdout.write("API tokens (shown once; docs/api.md says how to use them):\n")
+        self.stdout.write(f"  the society's membership system: {self.api_tokens.society}\n")
+        self.stdout.write(f"  the alliance's verification system: {self.api_tokens.alliance}\n")
 
     def _load(self, society: Any) -> None:
         alliance = builders.alliance_ensure()
@@ -263,6 +277,14 @@ class Command(BaseCommand):
             registered=later.registered,
             today=timezone.localdate(),
         )
+        # Claims that can be trusted: copied statements, referees' answers, appeals.
+        similarity.similarity_demo_load(batch=batch)
+        self.referee_link = referees.referees_demo_load(society=society)
+        appeals.appeals_demo_load(batch=batch, unit=unit_a, staff=people["staff"], password=PASSWORD)
+        # The API's clients: one of the society's systems and one of the alliance's.
+        self.api_tokens = apiclients.apiclients_demo_load(
+            society=society, staff=people["staff"], alliance=alliance, reviewer=people["alliance"]
+        )
 
     def _print_logins(self) -> None:
         rows = [
@@ -273,6 +295,7 @@ class Command(BaseCommand):
             ("applicant, in public notice with an objection (公示异议)", "objection@demo.engcert"),
             ("applicant, registered, certificate issued (证书已颁发)", "registered@demo.engcert"),
             *certificates.LOGINS,
+            *appeals.LOGINS,
             ("unit administrator A (申报单位联系人)", "unit-a@demo.engcert"),
             ("unit administrator B", "unit-b@demo.engcert"),
             ("society staff (学会工作人员) *", "staff@demo.engcert"),
