@@ -61,7 +61,9 @@ def test_a_signed_in_person_cannot_be_made_to_switch_language_by_another_site(wo
     assert world.applicant.language == "zh-hans"
     page = client.get("/calls/").content.decode()
     token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
-    switched = client.post("/i18n/setlang/", {"csrfmiddlewaretoken": token, "language": "en", "next": "/calls/"})
+    switched = client.post(
+        "/i18n/setlang/", {"csrfmiddlewaretoken": token, "language": "en", "next": "/calls/"}
+    )
     assert (switched.status_code, switched["Location"]) == (302, "/calls/")
     world.applicant.refresh_from_db()
     assert world.applicant.language == "en"
