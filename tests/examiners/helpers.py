@@ -101,6 +101,11 @@ def candidate_passed(
             position="工程师",
             start_date=date(2005 + number, 7, 1),
             end_date=date(2006 + number, 6, 30),
+            referee_name="周立",
+            referee_position="部门主任",
+            referee_organisation=name,
+            referee_email=f"zhouli{number}@example.com",
+            referee_phone="13900000002",
         )
     application.refresh_from_db()
     application_submit(application=application, by=applicant)
