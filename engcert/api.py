@@ -21,6 +21,14 @@ from engcert.certificates.api import router as certificates_router
 from engcert.registration.api import router as registrations_router
 
 
+def _can_fail(schema: dict[str, Any]) -> bool:
+    """Whether a parameter's value can fail validation (any text passes a plain string)."""
+    plain_text = schema.get("type") == "string" and not {"pattern", "enum", "format", "maxLength"} & set(
+        schema
+    )
+    return not plain_text
+
+
 class EngcertAPI(NinjaAPI):
     """The document says, for every operation that takes input, that input which does not
     validate is answered 422 (and a body that is not JSON 400) with the one error body: ninja
@@ -49,7 +57,9 @@ class EngcertAPI(NinjaAPI):
             for operation in methods.values():
                 # Ninja keys the answers by number.
                 responses = operation.setdefault("responses", {})
-                if operation.get("parameters") or operation.get("requestBody"):
+                if operation.get("requestBody") or any(
+                    _can_fail(parameter.get("schema", {})) for parameter in operation.get("parameters", [])
+                ):
                     responses.setdefault(422, answer("Unprocessable Content", "ValidationErrorOut"))
                 if operation.get("requestBody"):
                     # A body that is not JSON at all.

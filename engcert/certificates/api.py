@@ -160,6 +160,12 @@ class RegisterFilter(Schema):
     auth=None,
 )
 def register_search(request: HttpRequest, filters: Query[RegisterFilter]) -> Status[object]:
+    texts = (filters.q, filters.unit, filters.discipline, filters.grade, filters.society)
+    if any("\x00" in text for text in texts):
+        # PostgreSQL refuses a NUL in a query's text; no name, unit or code holds one.
+        return Status(
+            400, ErrorOut(detail=_("The search holds a character that no entry has."), code="bad_text")
+        )
     discipline_id = None
     if filters.discipline:
         discipline_id = (

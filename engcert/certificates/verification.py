@@ -147,7 +147,8 @@ def certificate_public_get(*, number: str) -> PublicCertificate | None:
     index of the number. Written as SQL: the ORM's compilation of the same query costs several
     times the query itself, on the page the public reads most."""
     number = (number or "").strip()
-    if not number or len(number) > MAX_NUMBER_CHARS:
+    # A NUL can be in no number, and PostgreSQL refuses it in a query (a server error otherwise).
+    if not number or len(number) > MAX_NUMBER_CHARS or "\x00" in number:
         return None
     row = _lookup_row_retrying(number)
     if row is None:

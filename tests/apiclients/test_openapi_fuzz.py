@@ -19,7 +19,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from engcert.apiclients.enums import ApiScope
-from tests.apiclients.conftest import client_of
+from tests.apiclients.conftest import call, client_of
 from tests.apiclients.helpers import item_of, sent_to_alliance
 from tests.conftest import World
 from tests.evaluation_helpers import candidate_interviewed
@@ -53,7 +53,8 @@ def tokens(world: World, real: dict[str, object]) -> dict[str, str]:
     }
 
 
-@pytest.mark.django_db
+# Committed data and no surrounding transaction: each call runs as on a server, in autocommit.
+@pytest.mark.django_db(transaction=True)
 def test_no_operation_answers_with_a_server_error_or_off_its_document(
     world: World, tokens: dict[str, str], real: dict[str, object], settings_override: None
 ) -> None:
@@ -97,3 +98,20 @@ def _fuzz(operation: schemathesis.APIOperation, token: str, cases: SearchStrateg
 @pytest.fixture
 def settings_override(settings: object) -> None:
     settings.ALLOWED_HOSTS = ["*"]  # type: ignore[attr-defined]
+
+
+def test_a_certificate_number_with_a_nul_is_not_found_rather_than_a_server_error(world: World) -> None:
+    # Found by the run above on PostgreSQL, which refuses a NUL in a query's text.
+    status, body, _ = call("GET", "certificates/CEA%00-1")
+
+    assert (status, body) == (404, {"detail": "No certificate has this number.", "code": "not_found"})
+
+
+def test_a_register_search_with_a_nul_is_refused_rather_than_a_server_error(world: World) -> None:
+    # Found by the run above on PostgreSQL.
+    status, body, _ = call("GET", "register?unit=a%00b")
+
+    assert (status, body) == (
+        400,
+        {"detail": "The search holds a character that no entry has.", "code": "bad_text"},
+    )
