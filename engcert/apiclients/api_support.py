@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -76,6 +77,12 @@ class TokenThrottle(SimpleRateThrottle):
 
     def __init__(self) -> None:
         super().__init__(rate=RATE_LIMIT)
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        # Read on each call, so that the setting ENGCERT_API_RATE (e.g. "600/m") applies at once.
+        self.rate = getattr(settings, "ENGCERT_API_RATE", RATE_LIMIT)
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
 
     def get_cache_key(self, request: HttpRequest) -> str | None:
         token = getattr(request, "auth", None)
