@@ -185,6 +185,8 @@ ENGCERT_OBJECTIONS_PER_IP_PER_HOUR = env_int("ENGCERT_OBJECTIONS_PER_IP_PER_HOUR
 # Referees' pages (opened from their emailed link, without an account): visits and answers one
 # client address may make per hour.
 ENGCERT_REFEREE_PAGES_PER_IP_PER_HOUR = env_int("ENGCERT_REFEREE_PAGES_PER_IP_PER_HOUR", 60)
+# Calls one API token may make, as "<number>/<s|m|h|d>" (beyond it: 429 with Retry-After).
+ENGCERT_API_RATE = env_str("ENGCERT_API_RATE", "600/m")
 
 # Certificates: where each society's signing material lives (a folder per society code with
 # ed25519.pem for the QR payload, and signing-key.pem + signing-cert.pem (+ chain.pem) for the

@@ -9,13 +9,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from engcert.apiclients.enums import ApiScope
 
 
 class ClientForm(forms.Form):
     name = forms.CharField(
-        label=_("Name"),
+        label=pgettext_lazy("API client", "Name"),
         max_length=100,
         help_text=_("Which system uses it, e.g. “Membership database” or “成员管理系统”."),
     )
