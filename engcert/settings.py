@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_tasks",
     "django_tasks_db",
+    # django-ninja's API docs page serves Swagger UI from its own static files when installed as
+    # an app (otherwise it loads them from a CDN, and nothing may load from the internet).
+    "ninja",
     "engcert.accounts",
     "engcert.organisations",
     "engcert.frameworks",
