@@ -228,8 +228,8 @@ def check(count: int, checks: int) -> dict[str, object]:
     for n in range(20):
         applicant = builders.user_create(
             email=f"sim-e2e{n}@bench.engcert",
-            password="bench-only",
-            full_name=f"端到端{n}",  # noqa: S106
+            password="bench-only",  # noqa: S106
+            full_name=f"端到端{n}",
         )
         unit = Organisation.objects.filter(code="sim-unit").first() or builders.unit_create(
             society=society, code="sim-unit", name="基准单位"
