@@ -40,10 +40,9 @@ def application_after_submit(*, application_id: int) -> None:
     claims that name them, and the statements are compared with everything the society holds."""
     # Both apps depend on applications; they are read here, at run time, not at import.
     from engcert.referees.domain.requests import referees_ask_after_submit
-
-    referees_ask_after_submit(application_id=application_id)
     from engcert.similarity.domain import application_texts_index
 
+    referees_ask_after_submit(application_id=application_id)
     application_texts_index(application=Application.objects.get(pk=application_id))
 
 
