@@ -79,3 +79,17 @@ def test_a_work_entry_that_is_not_engineering_practice_is_not_put_to_a_referee(
     submit(complete_draft)
     assert not RefereeClaim.objects.filter(work_entry=first).exists()
     assert [sent.to for sent in links_sent()] == ["referee0@example.com"]
+
+
+def test_a_file_withdrawn_before_the_task_ran_asks_nobody(world: World, complete_draft: Application) -> None:
+    from engcert.applications.domain.application import application_submit, application_withdraw
+    from engcert.referees.domain.requests import referees_ask_after_submit
+    from tests.referees.conftest import name_referees
+
+    name_referees(complete_draft)
+    # Submitted without running the task, then withdrawn before a worker took it.
+    application_submit(application=complete_draft, by=world.applicant)
+    application_withdraw(application=complete_draft, by=world.applicant, reason="因工作调动暂不申请。")
+    mail.outbox.clear()
+    assert referees_ask_after_submit(application_id=complete_draft.pk) == []
+    assert (RefereeRequest.objects.filter(application=complete_draft).count(), len(mail.outbox)) == (0, 0)

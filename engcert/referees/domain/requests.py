@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from engcert.accounts.models import User
+from engcert.applications.enums import ApplicationState
 from engcert.applications.models import Application, Project, WorkEntry
 from engcert.audit.domain import audit_event_append
 from engcert.referees.domain.claims import ClaimSource, claim_sources, email_normalise
@@ -268,8 +269,11 @@ def _deliver_later(request_ids: Iterable[int]) -> None:
 
 
 def referees_ask_after_submit(*, application_id: int) -> list[RefereeRequest]:
-    """What a submission or resubmission sets going: the referees of new and changed claims are asked."""
+    """What a submission or resubmission sets going: the referees of new and changed claims are asked.
+    A file withdrawn or rejected before the task ran is left alone (staff may still ask)."""
     application = Application.objects.get(pk=application_id)
+    if application.state in (ApplicationState.WITHDRAWN, ApplicationState.REJECTED):
+        return []
     return referees_ask(application=application, by=None)
 
 
