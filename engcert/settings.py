@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "engcert.similarity",
     "engcert.appeals",
     "engcert.apiclients",
+    "engcert.units",
+    "engcert.rosters",
+    "engcert.dashboards",
     "engcert.demo",
 ]
 

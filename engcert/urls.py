@@ -41,6 +41,10 @@ urlpatterns = [
     path("", include("engcert.appeals.urls")),
     # The API's clients and their tokens (the API itself is at api/v1/, above).
     path("", include("engcert.apiclients.urls")),
+    # Units and their rosters, and the staff's dashboards.
+    path("", include("engcert.units.urls")),
+    path("", include("engcert.rosters.urls")),
+    path("", include("engcert.dashboards.urls")),
     path("admin/", admin.site.urls),
 ]
 
