@@ -18,15 +18,14 @@ from engcert.units.domain import MAX_ENGINEERS_AT_ONCE
 from engcert.units.enums import AdminRequestState, EndorsementDecision
 
 
+# GB 32100-2015: 18 characters of digits and capital letters other than I, O, S, V and Z.
+CREDIT_CODE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{18}")
+
+
 class ProfileForm(forms.Form):
     name = forms.CharField(label=_("Name (Chinese)"), max_length=200)
     name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
-    credit_code = forms.RegexField(
-        label=_("Unified social credit code"),
-        regex=r"^[0-9A-HJ-NPQRTUWXY]{18}$",
-        required=False,
-        error_messages={"invalid": _("A unified social credit code has 18 digits and capital letters.")},
-    )
+    credit_code = forms.CharField(label=_("Unified social credit code"), max_length=18, required=False)
     head_name = forms.CharField(label=_("Name of the head"), max_length=100, required=False)
     head_title = forms.CharField(label=_("Title of the head"), max_length=100, required=False)
     address = forms.CharField(label=_("Postal address"), max_length=300, required=False)
@@ -36,7 +35,10 @@ class ProfileForm(forms.Form):
     contact_email = forms.EmailField(label=_("Contact email"), required=False)
 
     def clean_credit_code(self) -> str:
-        return str(self.cleaned_data["credit_code"] or "").strip().upper()
+        code = str(self.cleaned_data["credit_code"]).strip().upper()
+        if code and not CREDIT_CODE.fullmatch(code):
+            raise ValidationError(_("A unified social credit code has 18 digits and capital letters."))
+        return code
 
 
 class EngineerInviteForm(forms.Form):
