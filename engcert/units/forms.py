@@ -17,7 +17,6 @@ from engcert.organisations.models import Organisation
 from engcert.units.domain import MAX_ENGINEERS_AT_ONCE
 from engcert.units.enums import AdminRequestState, EndorsementDecision
 
-
 # GB 32100-2015: 18 characters of digits and capital letters other than I, O, S, V and Z.
 CREDIT_CODE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{18}")
 
