@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH = 520
+WIDTH = 400
 MARGIN = 8
 FONT = 15
 LABEL_LINE = 22

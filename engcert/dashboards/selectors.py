@@ -141,7 +141,7 @@ def _funnel_and_rates(society: Organisation, batch: Batch | None) -> tuple[Table
             "Of the applications decided at each step, the share that passed. Overall: the share of "
             "submitted applications the committee approved."
         ),
-        columns=[_("Step"), _("Pass rate (%)"), _("Decided"), _("Passed")],
+        columns=[_("Step"), _("Pass rate (%)"), _("Applications decided"), _("Applications passed")],
         rows=[
             [
                 _("Initial review"),
@@ -260,7 +260,8 @@ def _durations(society: Organisation, batch: Batch | None) -> Table:
         key="durations",
         title=_("Time spent in each stage"),
         description=_(
-            "Days between moving into a stage and moving on, over the applications that have left it."
+            "Days between moving into a stage and moving on, over the applications that have left it. "
+            "The chart shows the median."
         ),
         columns=[_("Stage"), _("Median (days)"), _("90th percentile (days)"), _("Times counted")],
         rows=rows,
