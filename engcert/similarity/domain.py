@@ -113,10 +113,29 @@ def application_texts_index(*, application: Application) -> list[SimilarPair]:
             found += text_index(application=locked, society=society, source=source, threshold=threshold)
         # Texts whose source is gone (a project removed before resubmission) leave the index.
         kept = {(s.source, s.source_id) for s in sources}
-        for row in IndexedText.objects.filter(application=locked).values_list("pk", "source", "source_id"):
-            if (row[1], row[2]) not in kept:
-                IndexedText.objects.filter(pk=row[0]).delete()
+        rows = IndexedText.objects.filter(application=locked, replaced_at__isnull=True)
+        texts_retire(
+            ids=[pk for pk, *key in rows.values_list("pk", "source", "source_id") if tuple(key) not in kept]
+        )
     return found
+
+
+def texts_retire(*, ids: list[int]) -> None:
+    """Texts replaced by a later version (or gone) leave the index. Pairs nobody reviewed go with
+    them; a text in a pair staff reviewed stays, marked replaced, so that their conclusion and the
+    texts it was about can still be read."""
+    if not ids:
+        return
+    reviewed = set(
+        SimilarPair.objects.filter(Q(earlier_id__in=ids) | Q(later_id__in=ids))
+        .exclude(status=PairStatus.OPEN)
+        .values_list("earlier_id", "later_id")
+    )
+    keep = {text_id for pair in reviewed for text_id in pair} & set(ids)
+    SimilarPair.objects.filter(Q(earlier_id__in=ids) | Q(later_id__in=ids), status=PairStatus.OPEN).delete()
+    BandKey.objects.filter(text_id__in=keep).delete()
+    IndexedText.objects.filter(pk__in=keep).update(replaced_at=timezone.now())
+    IndexedText.objects.filter(pk__in=set(ids) - keep).delete()
 
 
 def _society_lock(society: Organisation) -> None:
@@ -141,16 +160,16 @@ def _text_index(
 ) -> list[SimilarPair]:
     fingerprint = fingerprint_of(source.text)
     current = dict(
-        IndexedText.objects.filter(source=source.source, source_id=source.source_id).values_list(
-            "content_hash", "pk"
-        )
+        IndexedText.objects.filter(
+            source=source.source, source_id=source.source_id, replaced_at__isnull=True
+        ).values_list("content_hash", "pk")
     )
     if fingerprint.comparable and fingerprint.content_hash in current:
         return []
     if current:
         # The text changed since it was last indexed (or became too short): its earlier version
         # leaves the index.
-        IndexedText.objects.filter(pk__in=current.values()).delete()
+        texts_retire(ids=list(current.values()))
     if not fingerprint.comparable:
         return []
     row = IndexedText.objects.create(

@@ -49,7 +49,8 @@ class SimilaritySettings(models.Model):
 
 class IndexedText(models.Model):
     """One text as it was compared. Keyed by its source and content hash: indexing the same
-    content again does nothing, a changed text replaces the row of its source."""
+    content again does nothing, a changed text replaces the row of its source. A replaced text
+    that staff had reviewed in a pair stays, out of the index (``replaced_at``), with that pair."""
 
     society = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="+")
@@ -65,13 +66,16 @@ class IndexedText(models.Model):
     shingle_count = models.PositiveIntegerField()
     signature = models.BinaryField()
     indexed_at = models.DateTimeField(_("indexed"), auto_now_add=True)
+    replaced_at = models.DateTimeField(_("replaced by a later version"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("indexed text")
         verbose_name_plural = _("indexed texts")
         constraints = [
             models.UniqueConstraint(
-                fields=["source", "source_id", "content_hash"], name="similarity_text_source_content"
+                fields=["source", "source_id", "content_hash"],
+                condition=models.Q(replaced_at__isnull=True),
+                name="similarity_text_source_content",
             )
         ]
         indexes = [models.Index(fields=["source", "source_id"], name="similarity_text_source")]

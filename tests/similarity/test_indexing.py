@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from engcert.applications.domain.application import application_submit
 from engcert.applications.enums import ApplicationState
 from engcert.demo import builders, evaluation
-from engcert.similarity.domain import application_texts_index, candidates_find
+from engcert.similarity.domain import application_texts_index, candidates_find, similar_pair_review
 from engcert.similarity.enums import PairStatus, TextSource
 from engcert.similarity.fingerprint import BANDS, fingerprint_of
 from engcert.similarity.models import BandKey, IndexedText, SimilarPair
@@ -354,3 +354,51 @@ def test_the_reindex_command_indexes_applications_submitted_before(world: World)
     assert (IndexedText.objects.count(), SimilarPair.objects.count()) == (12, 1)
     with pytest.raises(CommandError, match="no society with the code nope"):
         call_command("similarity_reindex", "--society", "nope")
+
+
+def _copied_then_changed(world: World, capture: CaptureOnCommit, *, review: bool) -> tuple[SimilarPair, int]:
+    """The second applicant copies the first's statement; the pair is found (and reviewed, if
+    asked); the file is returned and the copy rewritten in the applicant's own words."""
+    submitted_with(
+        capture, batch=world.batch, unit=world.unit, applicant=world.applicant, index=0, texts=own_texts(0)
+    )
+    texts = own_texts(1)
+    texts[0] = EDITS["characters"](CORPUS[3])
+    second = submitted_with(
+        capture, batch=world.batch, unit=world.unit, applicant=world.other_applicant, index=1, texts=texts
+    )
+    pair = SimilarPair.objects.get()
+    if review:
+        similar_pair_review(pair=pair, by=world.staff, status=PairStatus.COPIED, note="已与申请人核实。")
+    evaluation.review_return(application=second, staff=world.staff, reason="请用自己的话重写能力陈述。")
+    changed = second.statements.order_by("area__number").first()
+    assert changed is not None
+    changed.text = CORPUS[40]
+    changed.save(update_fields=["text"])
+    with capture(execute=True):
+        application_submit(application=second, by=world.other_applicant)
+    return pair, changed.pk
+
+
+def test_a_reviewed_pair_and_its_copied_text_stay_when_the_applicant_rewrites_it(
+    world: World, django_capture_on_commit_callbacks: CaptureOnCommit
+) -> None:
+    pair, source_id = _copied_then_changed(world, django_capture_on_commit_callbacks, review=True)
+    pair.refresh_from_db()
+    assert (pair.status, pair.note) == (PairStatus.COPIED, "已与申请人核实。")
+    copied = IndexedText.objects.get(pk=pair.later_id)
+    assert copied.replaced_at is not None
+    assert BandKey.objects.filter(text=copied).count() == 0
+    current = IndexedText.objects.get(source_id=source_id, replaced_at__isnull=True)
+    assert current.text == CORPUS[40]
+    assert SimilarPair.objects.count() == 1
+
+
+def test_a_pair_nobody_reviewed_goes_when_the_text_is_rewritten(
+    world: World, django_capture_on_commit_callbacks: CaptureOnCommit
+) -> None:
+    pair, source_id = _copied_then_changed(world, django_capture_on_commit_callbacks, review=False)
+    assert SimilarPair.objects.filter(pk=pair.pk).exists() is False
+    assert list(IndexedText.objects.filter(source_id=source_id).values_list("text", flat=True)) == [
+        CORPUS[40]
+    ]
