@@ -26,7 +26,8 @@ def _cell(value: Cell) -> Cell:
 def table_workbook(*, table: Table, scope: str) -> bytes:
     """One sheet: the scope (society and batch) and the table's title, then its columns and rows."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=cell_text(table.title)[:31])
+    # Our own title, never someone's input: only shortened to the 31 characters a sheet name allows.
+    sheet = book.create_sheet(title=table.title[:31])
     sheet.column_dimensions["A"].width = 36
     for letter in "BCDE":
         sheet.column_dimensions[letter].width = 18

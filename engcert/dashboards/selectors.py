@@ -84,9 +84,6 @@ class Dashboard:
         return next((table for table in self.tables if table.key == key), None)
 
 
-TABLE_KEYS = ("funnel", "rates", "units", "disciplines", "grades", "durations", "workload", "agreement")
-
-
 def percent(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
@@ -338,12 +335,40 @@ def _agreement(society: Organisation, batch: Batch | None) -> Table:
     )
 
 
+def _by_batch(society: Organisation) -> Table:
+    """Across batches: how far each batch's applications have come, newest batch first."""
+    stages = (S.SUBMITTED, S.REVIEW_PASSED, S.APPROVED, S.REGISTERED)
+    found = (
+        _transitions(society, None)
+        .values("application__batch_id", "application__batch__name", "application__batch__name_en")
+        .annotate(
+            **{state.value: _reached([state]) for state in stages},
+            opens_at=Max("application__batch__opens_at"),
+        )
+        .order_by("-opens_at", "-application__batch_id")
+    )
+    return Table(
+        key="batches",
+        title=_("Applications by batch"),
+        description=_("For each batch, how many applications reached the main stages."),
+        columns=[_("Batch"), *(str(state.label) for state in stages)],
+        rows=[
+            [
+                in_reader_language(row["application__batch__name"], row["application__batch__name_en"] or ""),
+                *(row[state.value] for state in stages),
+            ]
+            for row in found
+        ],
+    )
+
+
 def dashboard_get(*, society: Organisation, batch: Batch | None = None) -> Dashboard:
     """The society's dashboard, across all its batches or for one (which must be the society's)."""
     funnel, rates = _funnel_and_rates(society, batch)
     tables = [
         funnel,
         rates,
+        *([_by_batch(society)] if batch is None else []),
         *_breakdowns(society, batch),
         _durations(society, batch),
         _workload(society, batch),

@@ -17,10 +17,12 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from engcert.accounts.models import User
+from engcert.applications.domain.application import application_submit
 from engcert.applications.domain.transition import application_transition
 from engcert.applications.enums import ApplicationState as S
 from engcert.applications.models import Application
 from engcert.dashboards.charts import bar_chart, fit
+from engcert.dashboards.exports import cell_text
 from engcert.dashboards.selectors import dashboard_get, quantile
 from engcert.demo import builders
 from engcert.organisations.models import Organisation
@@ -156,6 +158,28 @@ def test_a_panel_with_one_submitted_sheet_is_not_compared(world: World):
     assert rows(world, "agreement") == []
 
 
+def test_across_batches_each_batch_shows_how_far_its_applications_came(
+    world: World, three: list[Application]
+):
+    later = builders.batch_create(
+        society=world.society,
+        code="2027-b5",
+        name="第五批",
+        name_en="Fifth batch",
+        opens_at=world.batch.opens_at + timedelta(days=1),
+    )
+    builders.application_complete_draft(
+        batch=later,
+        applicant=world.other_applicant,
+        person=builders.Person("李娜", False, builders.date(1990, 7, 1), world.unit.name),
+        unit=world.unit,
+    )
+    application_submit(application=later.applications.get(), by=world.other_applicant)
+    assert rows(world, "batches") == [["Fifth batch", 1, 0, 0, 0], [world.batch.name_en, 3, 2, 1, 1]]
+    # One batch's own page does not compare batches.
+    assert dashboard_get(society=world.society, batch=world.batch).table("batches") is None
+
+
 def test_the_batch_dashboard_counts_only_that_batch(world: World, three: list[Application]):
     later = builders.batch_create(society=world.society, code="2027-b5", name="第五批", name_en="Fifth batch")
     assert rows(world, "funnel", later)[0] == ["Submitted", 0, None]
@@ -166,12 +190,25 @@ def test_staff_read_every_chart_and_table_in_english(world: World, three: list[A
     response = world.client_for(world.staff).get(dashboard_url(world))
     assert response.status_code == 200
     html = response.content.decode()
-    for key in ("funnel", "rates", "units", "disciplines", "grades", "durations", "workload", "agreement"):
+    keys = (
+        "funnel",
+        "rates",
+        "batches",
+        "units",
+        "disciplines",
+        "grades",
+        "durations",
+        "workload",
+        "agreement",
+    )
+    for key in keys:
         assert f'id="table-{key}"' in html
-    for key in ("funnel", "rates", "units", "disciplines", "grades", "durations", "workload", "agreement"):
+    for key in keys:
         assert f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="chart-{key}"' in html
     funnel = html.split('id="chart-funnel"')[1].split("</svg>")[0]
     assert '<title id="chart-funnel-title">Stage funnel</title>' in funnel
+    assert '<desc id="chart-funnel-desc">How many applications reached each stage,' in funnel
+    assert 'role="img" aria-labelledby="chart-funnel-title chart-funnel-desc"' in funnel
     assert ">Initial review passed</text>" in funnel
     assert ">2 · 66.7%</text>" in funnel
     assert ">3 · 100%</text>" in funnel
@@ -194,6 +231,14 @@ def test_staff_read_the_charts_in_chinese(world: World, three: list[Application]
         # The table beside it says the same.
         table = html.split('id="table-funnel"')[1].split("</table>")[0]
         assert '<th scope="row">初审通过</th><td class="num">2</td>' in table
+
+
+def test_a_dashboard_without_applications_says_there_is_nothing_yet(world: World):
+    html = world.client_for(world.staff).get(batch_url(world)).content.decode()
+    # The funnel and the pass rates always list their stages; the other tables have no rows.
+    assert html.count("Nothing to show yet.") == 6
+    assert 'id="chart-funnel"' in html
+    assert 'id="chart-units"' not in html
 
 
 def test_the_selector_opens_the_chosen_batchs_dashboard(world: World):
@@ -231,6 +276,15 @@ def test_a_table_downloads_as_a_spreadsheet_with_numbers_and_neutralised_text(wo
     assert values[2][:3] == ["Unit", "Applications", "Share (%)"]
     assert values[3][:3] == ["SEPCOIII", 2, 66.7]
     assert values[4][:3] == ['\'=HYPERLINK("http://x","点击")', 1, 33.3]
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"])
+def test_a_text_a_spreadsheet_would_run_is_neutralised(text: str):
+    assert cell_text(text) == "'" + text
+
+
+def test_an_ordinary_text_is_kept_as_it_is():
+    assert cell_text("山东电力建设第三工程有限公司 (SEPCOIII)") == "山东电力建设第三工程有限公司 (SEPCOIII)"
 
 
 def test_an_unknown_table_is_not_found(world: World):
