@@ -238,7 +238,8 @@ def _durations(society: Organisation, batch: Batch | None) -> Table:
         .values_list("to_state", "created_at", "left_at")
     )
     days: dict[str, list[float]] = defaultdict(list)
-    for state, entered, left in moves:
+    # Streamed: a society's whole history may be hundreds of thousands of moves.
+    for state, entered, left in moves.iterator(chunk_size=5000):
         if left is not None:
             days[state].append((left - entered).total_seconds() / 86400)
     rows: list[list[Cell]] = []
@@ -310,7 +311,7 @@ def _agreement(society: Organisation, batch: Batch | None) -> Table:
     compared: dict[int, int] = defaultdict(int)
     differed: dict[int, int] = defaultdict(int)
     names: dict[int, str] = {}
-    for row in spreads:
+    for row in spreads.iterator(chunk_size=5000):
         number = row["area__number"]
         names[number] = in_reader_language(row["area__name"], row["area__name_en"] or "")
         compared[number] += 1
