@@ -8,6 +8,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from engcert.review.enums import ChecklistItem
 from engcert.units.domain import endorsement_get
 
 register = template.Library()
@@ -25,7 +26,11 @@ def unit_endorsement_panel(context: dict[str, Any], application: Any) -> SafeStr
         return mark_safe("")
     html = render_to_string(
         "units/includes/endorsement_panel.html",
-        {"application": application, "endorsement": endorsement_get(application=application)},
+        {
+            "application": application,
+            "endorsement": endorsement_get(application=application),
+            "checklist_label": ChecklistItem.UNIT_ENDORSEMENT.label,
+        },
         request=request,
     )
     return mark_safe(html)

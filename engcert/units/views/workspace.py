@@ -22,7 +22,7 @@ from engcert.units.domain import (
     unit_profile_get,
     unit_profile_save,
 )
-from engcert.units.enums import EndorsementDecision
+from engcert.units.enums import ENDORSABLE_STATES, EndorsementDecision
 from engcert.units.forms import EndorsementForm, EngineerInviteForm, ProfileForm
 from engcert.units.selectors import (
     engineer_invitation_list,
@@ -48,7 +48,15 @@ def home(request: HttpRequest) -> HttpResponse:
 def engineers(request: HttpRequest, code: str) -> HttpResponse:
     unit = get_unit_for_admin(user=_user(request), code=code)
     applications = list(unit_engineer_list(unit=unit)[:1000])
-    return render(request, "units/engineers.html", {"unit": unit, "applications": applications})
+    return render(
+        request,
+        "units/engineers.html",
+        {
+            "unit": unit,
+            "applications": applications,
+            "endorsable_states": [str(s) for s in ENDORSABLE_STATES],
+        },
+    )
 
 
 @login_required
@@ -73,7 +81,11 @@ def application(request: HttpRequest, code: str, uid: UUID) -> HttpResponse:
             except UnitError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, str(endorsement.get_decision_display()))
+                messages.success(
+                    request,
+                    _("%(name)s: %(decision)s.")
+                    % {"name": app.full_name or app.number, "decision": endorsement.get_decision_display()},
+                )
                 return redirect("units:engineers", unit.code)
     return render(
         request,
