@@ -90,13 +90,15 @@ def parse_args() -> argparse.Namespace:
     # The work-queue scenario (bench/queue_run.py): its own database, seed and section of RESULTS.md.
     p.add_argument(
         "--scenario",
-        choices=["all", "rush", "queue", "notice", "verify", "certificates", "similarity"],
+        choices=["all", "rush", "queue", "notice", "verify", "certificates", "similarity", "rosters"],
         default=os.environ.get("BENCH_SCENARIO", "all"),
         help="rush: the deadline rush and draft saves; queue: the staff work queue; "
         "notice: the public notice and objections; verify: public certificate verification; "
-        "certificates: issuing certificates; similarity: the copied-statement check; all: every one",
+        "certificates: issuing certificates; similarity: the copied-statement check; "
+        "rosters: exporting and importing a batch's rosters; all: every one",
     )
     p.add_argument("--certificates-count", type=int, default=env_int("BENCH_CERTIFICATES", 200))
+    p.add_argument("--rosters-count", type=int, default=env_int("BENCH_ROSTERS_COUNT", 10_000))
     p.add_argument("--similarity-count", type=int, default=env_int("BENCH_SIMILARITY_COUNT", 100_000))
     p.add_argument("--similarity-workers", type=int, default=env_int("BENCH_SIMILARITY_WORKERS", 4))
     p.add_argument("--similarity-checks", type=int, default=env_int("BENCH_SIMILARITY_CHECKS", 200))
@@ -702,6 +704,7 @@ def main() -> None:
     import certificates_run
     import notice_run
     import queue_run
+    import rosters_run
     import similarity_run
     import verify_run
 
@@ -726,6 +729,8 @@ def main() -> None:
         certificates_run.main(args, command)
     if args.scenario in ("all", "similarity") and not args.render:
         similarity_run.main(args, command)
+    if args.scenario in ("all", "rosters") and not args.render:
+        rosters_run.main(args, command)
 
 
 def rush_main(args: argparse.Namespace) -> None:

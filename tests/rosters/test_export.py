@@ -21,7 +21,7 @@ def test_unit_roster_has_the_title_the_headers_and_one_row_per_submitted_applica
     assert rows[2][5] == first.id_number
     assert rows[2][12] == first.grade.name  # type: ignore[union-attr]
     assert rows[2][14] == "否"
-    assert rows[2][9] == "Bachelor's degree"
+    assert rows[2][9] == "本科"
     assert rows[2][10] == "华北电力大学"
 
 

@@ -398,9 +398,10 @@ def _xlsx_rows(
     data: bytes, name: str
 ) -> tuple[_Layout, list[tuple[int, dict[str, Any]]], dict[tuple[int, int], str]]:
     sheet = _open_sheet(io.BytesIO(data), name)
+    width, height = sheet.max_column, sheet.max_row  # each is a walk over every cell: once
     head = [
-        [sheet.cell(row=r, column=c).value for c in range(1, sheet.max_column + 1)]
-        for r in range(1, min(sheet.max_row, HEADER_SEARCH_ROWS) + 1)
+        [sheet.cell(row=r, column=c).value for c in range(1, width + 1)]
+        for r in range(1, min(height, HEADER_SEARCH_ROWS) + 1)
     ]
     layout = _find_layout(head)
     merged = _merged_cells(sheet, layout)
