@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from engcert.accounts.models import User
@@ -243,11 +243,14 @@ def roster_job_execute(*, job_id: int) -> RosterJob:
     if not _claim(job_id):
         return RosterJob.objects.get(pk=job_id)
     job = RosterJob.objects.select_related("batch__society", "unit", "requested_by").get(pk=job_id)
+    # The problems found are stored as text: in the language of the person who asked.
+    language = job.requested_by.language or settings.LANGUAGE_CODE
     try:
-        if job.kind == RosterJobKind.EXPORT_ALL:
-            _execute_export(job)
-        else:
-            _execute_import(job)
+        with translation.override(language):
+            if job.kind == RosterJobKind.EXPORT_ALL:
+                _execute_export(job)
+            else:
+                _execute_import(job)
     except Exception as error:  # the job must end in a state people can read, whatever broke
         logger.exception("roster job %s failed", job_id)
         _finish(job_id, RosterJobStatus.FAILED, message=str(error)[:1000])
