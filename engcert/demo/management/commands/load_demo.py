@@ -28,6 +28,7 @@ from engcert.demo import (
     evaluation,
     referees,
     similarity,
+    units,
 )
 from engcert.organisations.enums import Role
 from engcert.review.domain import initial_review_reject, international_title_verify
@@ -281,6 +282,8 @@ class Command(BaseCommand):
         similarity.similarity_demo_load(batch=batch)
         self.referee_link = referees.referees_demo_load(society=society)
         appeals.appeals_demo_load(batch=batch, unit=unit_a, staff=people["staff"], password=PASSWORD)
+        # The units' administrators: endorsements, a decline with its reason, invitations.
+        units.units_demo_load(society=society, unit_a=unit_a, unit_b=unit_b, staff=people["staff"])
         # The API's clients: one of the society's systems and one of the alliance's.
         self.api_tokens = apiclients.apiclients_demo_load(
             society=society, staff=people["staff"], alliance=alliance, reviewer=people["alliance"]
