@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "engcert.units",
     "engcert.rosters",
     "engcert.dashboards",
+    "engcert.deadlines",
     "engcert.demo",
 ]
 

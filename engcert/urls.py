@@ -45,6 +45,7 @@ urlpatterns = [
     path("", include("engcert.units.urls")),
     path("", include("engcert.rosters.urls")),
     path("", include("engcert.dashboards.urls")),
+    path("", include("engcert.deadlines.urls")),
     path("admin/", admin.site.urls),
 ]
 
