@@ -46,7 +46,7 @@ def test_engineer_list_shows_name_number_grade_field_status_and_endorsement(worl
     assert application.number in text
     assert application.grade.display_name in text
     assert application.discipline.display_name in text
-    assert "Received, waiting for review" in text
+    assert ">Submitted</span>" in text
     assert "Endorsed by the unit" in text
     # Never the identity document number.
     assert application.id_number not in text
