@@ -3,14 +3,26 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
 
+from engcert.accounts.models import User
 from engcert.applications.domain.application import application_submit
 from engcert.applications.models import Application
 from engcert.demo import builders
 from engcert.organisations.models import Organisation
 from tests.conftest import World
+
+
+@pytest.fixture(autouse=True)
+def _staff_read_english(request: pytest.FixtureRequest) -> None:
+    """A job writes its problems in the language of the person who asked; the assertions read English."""
+    if "world" in request.fixturenames:
+        world: World = request.getfixturevalue("world")
+        User.objects.filter(pk=world.staff.pk).update(language="en")
+        world.staff.language = "en"
+
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADERS = [

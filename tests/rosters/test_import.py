@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from engcert.accounts.models import User
 from engcert.demo import builders
 from engcert.privacy.crypto import blind_index
 from engcert.rosters.domain.jobs import RosterError, roster_import_start
@@ -243,3 +244,22 @@ def test_only_society_staff_may_import(world: World, two: list[Any]) -> None:
             by=world.unit_admin,
         )
     assert RosterJob.objects.count() == 0
+
+
+def test_problems_are_written_in_the_language_of_the_person_who_imports(
+    world: World, two: list[Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    User.objects.filter(pk=world.staff.pk).update(language="zh-hans")
+    world.staff.refresh_from_db()
+    row = row_of(two[0])
+    row[5] = 110101198503140000  # a number Excel rounded
+
+    job = run_import(world, workbook_bytes([row]), django_capture_on_commit_callbacks)
+
+    assert problems(job) == [
+        (
+            3,
+            "证件号码 (F)",
+            "该号码以数字格式存储，Excel 会对其四舍五入；请将该列设置为文本格式，并重新输入号码。",
+        )
+    ]
