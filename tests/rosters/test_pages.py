@@ -4,12 +4,13 @@ import json
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from engcert.accounts.models import User
-from engcert.rosters.enums import RosterJobStatus
+from engcert.rosters.enums import RosterJobKind, RosterJobStatus
 from engcert.rosters.models import RosterImport, RosterJob
 from tests.conftest import World
 from tests.rosters.conftest import row_of, sheet_values, submitted, upload, workbook_bytes
@@ -38,7 +39,15 @@ def test_roster_pages_are_not_found_for_anyone_but_the_societys_staff(
     world: World, imported: RosterImport, other_society_staff: User
 ) -> None:
     assert imported.job is not None
-    for url in urls(world, imported.job, imported):
+    export = RosterJob.objects.create(
+        kind=RosterJobKind.EXPORT_ALL,
+        batch=world.batch,
+        requested_by=world.staff,
+        status=RosterJobStatus.DONE,
+    )
+    export.result.save("rosters.xlsx", ContentFile(b"PK\x03\x04"))
+    download = reverse("rosters:job_download", args=[world.society.code, world.batch.pk, export.pk])
+    for url in [*urls(world, imported.job, imported), download]:
         for person in (
             world.outsider,
             world.applicant,
@@ -54,7 +63,7 @@ def test_roster_pages_are_not_found_for_anyone_but_the_societys_staff(
         reverse("rosters:job_resume", args=[*base, imported.job.pk]),
     ):
         assert world.client_for(world.unit_admin).post(url).status_code == 404
-    assert RosterJob.objects.count() == 1
+    assert RosterJob.objects.count() == 2
 
 
 def test_staff_upload_a_roster_and_see_each_problem_by_row_and_column(

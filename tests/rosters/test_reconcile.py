@@ -112,3 +112,19 @@ def test_a_wrong_id_number_still_pairs_by_name(world: World, django_capture_on_c
         ("id_number", other.id_number_masked, application.id_number_masked)
     ]
     assert (result.listed_not_applied, result.applied_not_listed) == ([], [])
+
+
+def test_the_demo_roster_shows_one_of_each_kind_of_difference(world: World) -> None:
+    from engcert.rosters.demo import roster_demo_load
+
+    applications = [submitted(world, index=i) for i in (1, 2, 3)]
+
+    roster_import = roster_demo_load(batch=world.batch, unit=world.unit, by=world.staff)
+
+    assert roster_import is not None
+    result = roster_reconcile(roster_import=roster_import)
+    assert [row.full_name for row in result.listed_not_applied] == ["赵新人"]
+    assert [a.pk for a in result.applied_not_listed] == [applications[1].pk]
+    assert [(p.application.pk, [d.field for d in p.differences]) for p in result.disagreeing] == [
+        (applications[0].pk, ["phone"])
+    ]
