@@ -13,7 +13,10 @@ class RosterUploadForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit that sent the roster"), queryset=Organisation.objects.none())
     file = forms.FileField(
         label=_("Roster file"),
-        help_text=_("An Excel workbook (.xlsx) or a CSV file (UTF-8 or GB18030) with the headers of 附件3."),
+        help_text=_(
+            "An Excel workbook (.xlsx), or a CSV or Unicode text file as Excel and WPS save them, "
+            "with the headers of 附件3."
+        ),
     )
     only_valid = forms.BooleanField(
         label=_("Import the valid rows even if some rows have problems"),

@@ -76,8 +76,10 @@ def workbook_bytes(
     return buffer.getvalue()
 
 
-def csv_bytes(rows: list[list[Any]], *, encoding: str = "utf-8-sig") -> bytes:
-    lines = [",".join(HEADERS)] + [",".join("" if v is None else str(v) for v in row) for row in rows]
+def csv_bytes(rows: list[list[Any]], *, encoding: str = "utf-8-sig", separator: str = ",") -> bytes:
+    lines = [separator.join(HEADERS)] + [
+        separator.join("" if v is None else str(v) for v in row) for row in rows
+    ]
     return ("\r\n".join(lines) + "\r\n").encode(encoding)
 
 

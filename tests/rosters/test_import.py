@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -164,11 +165,13 @@ def test_an_id_number_excel_rounded_is_reported(
     assert "Excel rounds" in problems(job)[0][2]
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+@pytest.mark.parametrize(
+    ("encoding", "separator"), [("utf-8", ","), ("utf-8-sig", ","), ("gb18030", ","), ("utf-16", "\t")]
+)
 def test_a_csv_file_in_each_encoding_wps_and_excel_save(
-    world: World, two: list[Any], django_capture_on_commit_callbacks: Any, encoding: str
+    world: World, two: list[Any], django_capture_on_commit_callbacks: Any, encoding: str, separator: str
 ) -> None:
-    data = csv_bytes([row_of(two[0], 1), row_of(two[1], 2)], encoding=encoding)
+    data = csv_bytes([row_of(two[0], 1), row_of(two[1], 2)], encoding=encoding, separator=separator)
     job = run_import(world, data, django_capture_on_commit_callbacks, name="名单.csv")
 
     assert (job.status, job.problems) == (RosterJobStatus.DONE, [])
@@ -262,4 +265,26 @@ def test_problems_are_written_in_the_language_of_the_person_who_imports(
             "证件号码 (F)",
             "该号码以数字格式存储，Excel 会对其四舍五入；请将该列设置为文本格式，并重新输入号码。",
         )
+    ]
+
+
+def test_birth_dates_as_excel_dates_and_as_full_dates_in_text(
+    world: World, two: list[Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    first, second = row_of(two[0], 1), row_of(two[1], 2)
+    first[3] = datetime(two[0].birth_date.year, two[0].birth_date.month, 17)
+    second[3] = f"{two[1].birth_date.year}年{two[1].birth_date.month}月9日"
+    bad = row_of(submitted(world, index=5), 3)
+    bad[3] = "八五年三月"
+
+    job = run_import(
+        world, workbook_bytes([first, second, bad]), django_capture_on_commit_callbacks, only_valid=True
+    )
+
+    assert problems(job) == [
+        (5, "出生年月 (D)", "八五年三月 is not a date; write it as 2021-03-01, 2021/3/1 or 2021年3月1日.")
+    ]
+    assert [r.birth_month for r in RosterRow.objects.order_by("row_number")] == [
+        two[0].birth_date.replace(day=1),
+        two[1].birth_date.replace(day=1),
     ]

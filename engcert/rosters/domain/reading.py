@@ -1,5 +1,5 @@
 """Reading a roster a unit sent: an Excel workbook, or a CSV file with the Chinese headers
-(UTF-8 with or without BOM, or GB18030, as WPS and Excel save it). Every row is checked; the
+(UTF-8 with or without BOM, GB18030, or the UTF-16 "Unicode text" of Excel and WPS). Every row is checked; the
 problems are reported by row and by column header (and letter) as the file shows them.
 
 The cell, date and identity-document helpers are those of the member import
@@ -49,6 +49,7 @@ from engcert.privacy.identity_documents import (
 from engcert.rosters.columns import NO, ROSTER_COLUMN_BY_KEY, ROSTER_COLUMNS, YES
 
 XLSX_MAGIC = b"PK\x03\x04"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old .xls (and .doc) format
 _YEAR_MONTH = (
     re.compile(r"^(\d{4})[-/.](\d{1,2})$"),
@@ -110,6 +111,8 @@ def roster_file_kind(*, head: bytes, name: str) -> str:
             )
             % {"name": name}
         )
+    if head.startswith(UTF16_BOMS):  # Excel's and WPS's "Unicode text": UTF-16, tab-separated
+        return "csv"
     if file_type_sniff(head) is not None or b"\x00" in head:
         raise ImportFileError(
             _("%(name)s is not a spreadsheet; please send the roster as an Excel workbook (.xlsx) or as CSV.")
@@ -119,6 +122,11 @@ def roster_file_kind(*, head: bytes, name: str) -> str:
 
 
 def _decode(data: bytes, name: str) -> str:
+    if data.startswith(UTF16_BOMS):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     for encoding in ("utf-8", "gb18030"):
