@@ -17,6 +17,7 @@ from engcert.accounts.models import User
 from engcert.applications.models import Application
 from engcert.audit.domain import audit_event_append
 from engcert.batches.models import Batch
+from engcert.deadlines.domain.checks import DeadlinePassed, roster_deadline_assert_open
 from engcert.organisations.enums import OrganisationKind, Role
 from engcert.organisations.models import Membership, Organisation
 from engcert.units.enums import (
@@ -311,6 +312,11 @@ def endorsement_decide(
         locked_application = Application.objects.select_for_update().get(pk=application.pk)
         if not by.has_perm("units.endorse_application", locked_application):
             raise UnitError(_("This application cannot be endorsed by you now."))
+        # After the roster deadline the unit's word stands, unless staff extended it for the unit.
+        try:
+            roster_deadline_assert_open(batch=locked_application.batch, unit=locked_application.unit)
+        except DeadlinePassed as error:
+            raise UnitError(str(error)) from error
         endorsement, _created = Endorsement.objects.select_for_update().get_or_create(
             application=locked_application, defaults={"unit_id": locked_application.unit_id}
         )

@@ -38,7 +38,9 @@ from engcert.applications.models import (
 from engcert.applications.rules import any_section_open
 from engcert.applications.sections import SECTION_BY_KEY
 from engcert.audit.domain import audit_event_append
+from engcert.batches.enums import BatchStatus
 from engcert.batches.models import Batch
+from engcert.deadlines.domain.checks import DeadlinePassed, application_deadline_assert_open
 from engcert.organisations.enums import Role
 from engcert.organisations.models import Membership
 from engcert.privacy.crypto import blind_index
@@ -116,6 +118,13 @@ def application_assert_editable(
         raise ApplicationError(_("Only the applicant can change this application."))
     if application.state not in EDITABLE_BY_APPLICANT:
         raise ApplicationError(_("A submitted application can no longer be changed."))
+    # A draft closes with the call (or the applicant's extension). A returned application does
+    # not: the society returned it, with its reasons, during a review that follows the close.
+    if application.state == ApplicationState.DRAFT:
+        try:
+            application_deadline_assert_open(batch=application.batch, applicant_id=application.applicant_id)
+        except DeadlinePassed as error:
+            raise ApplicationError(str(error)) from error
     if sections and not any_section_open(application, sections):
         raise ApplicationError(
             _(
@@ -300,11 +309,15 @@ def application_submit(*, application: Application, by: User, at: datetime | Non
                 _("The call opens at %(time)s; submissions are accepted from then on.")
                 % {"time": timezone.localtime(locked.batch.opens_at).strftime("%Y-%m-%d %H:%M")}
             )
-        if target == ApplicationState.SUBMITTED and not locked.batch.is_open(at):
-            raise ApplicationError(
-                _("The call closed at %(time)s; submissions are no longer accepted.")
-                % {"time": timezone.localtime(locked.batch.closes_at).strftime("%Y-%m-%d %H:%M")}
-            )
+        if target == ApplicationState.SUBMITTED:
+            try:
+                application_deadline_assert_open(
+                    batch=locked.batch, applicant_id=locked.applicant_id, at=at, action="submit"
+                )
+            except DeadlinePassed as error:
+                raise ApplicationError(str(error)) from error
+            if locked.batch.status != BatchStatus.PUBLISHED:
+                raise ApplicationError(_("This call is not open for submissions."))
         problems = application_problems(application=locked)
         eligibility = application_eligibility(application=locked)
         if not eligibility.met and not locked.eligibility_explanation.strip():

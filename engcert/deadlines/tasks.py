@@ -1,0 +1,13 @@
+"""Background work for deadlines: the reminders, for a scheduler that runs tasks."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from engcert.deadlines.domain.reminders import deadline_reminders_send
+
+
+@task()
+def deadline_reminders_send_task() -> dict[str, int]:
+    run = deadline_reminders_send()
+    return {"applicants": run.applicants, "unit_admins": run.unit_admins}
