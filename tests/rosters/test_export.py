@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import io
+
+from openpyxl import load_workbook  # type: ignore[import-untyped]
+
 from engcert.applications.domain.application import application_withdraw
 from engcert.rosters.domain.export import neutralise, roster_export, roster_export_all
 from tests.conftest import World
@@ -58,3 +62,16 @@ def test_every_units_roster_is_a_sheet_of_one_workbook(world: World) -> None:
     other_rows = sheets[world.other_unit.name[:28]]
     assert other_rows[0][0] == f"《{world.other_unit.name}工程会员申请人员名单》"
     assert [row[1] for row in other_rows[2:]] == [other.full_name]
+
+
+def test_the_roster_prints_as_the_paper_form(world: World) -> None:
+    submitted(world, index=1)
+
+    sheet = load_workbook(io.BytesIO(roster_export(batch=world.batch, unit=world.unit))).active
+
+    assert [str(r) for r in sheet.merged_cells.ranges] == ["A1:R1"]
+    assert (sheet.page_setup.orientation, sheet.print_title_rows, sheet.freeze_panes) == (
+        "landscape",
+        "$1:$2",
+        "C3",
+    )

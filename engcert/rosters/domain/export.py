@@ -11,7 +11,8 @@ from typing import Any
 from django.db.models import QuerySet
 from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
-from openpyxl.styles import Font  # type: ignore[import-untyped]
+from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
+from openpyxl.worksheet.cell_range import CellRange  # type: ignore[import-untyped]
 
 from engcert.applications.enums import INACTIVE, AchievementKind, Degree
 from engcert.applications.models import Application
@@ -147,6 +148,7 @@ def _sheet_rows(sheet: Any, unit: Organisation, rows: Iterable[dict[str, Any]]) 
     bold = Font(bold=True)
     title = WriteOnlyCell(sheet, value=neutralise(TITLE_TEMPLATE.format(unit=unit.name)))
     title.font = Font(bold=True, size=14)
+    title.alignment = Alignment(horizontal="center")
     sheet.append([title])
     header = []
     for column in ROSTER_COLUMNS:
@@ -179,6 +181,15 @@ def _new_sheet(workbook: Any, title: str) -> Any:
     for letter, column in zip(letters, ROSTER_COLUMNS, strict=True):
         sheet.column_dimensions[letter].width = _WIDTHS.get(column.key, 12)
     sheet.freeze_panes = "C3"
+    # As the paper 附件3: the title across the table, landscape, one page wide, the title and
+    # header rows repeated on every page.
+    sheet.merged_cells.add(CellRange(f"A1:{letters[len(ROSTER_COLUMNS) - 1]}1"))
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = "9"  # A4 (openpyxl Worksheet.PAPERSIZE_A4)
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:2"
     return sheet
 
 
