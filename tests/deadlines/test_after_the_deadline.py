@@ -35,10 +35,7 @@ CLOSED_DRAFT = (
     "The call closed at %s; a draft can no longer be changed. "
     "Only the society's staff can extend the deadline, with a reason."
 )
-CLOSED_SUBMIT = (
-    "The call closed at %s; submissions are no longer accepted. "
-    "Only the society's staff can extend the deadline, with a reason."
-)
+CLOSED_SUBMIT = "The call closed at %s; submissions are no longer accepted."
 ROSTER_PASSED = (
     "The roster deadline passed at %s; the unit's roster can no longer be changed. "
     "Only the society's staff can extend the deadline, with a reason."

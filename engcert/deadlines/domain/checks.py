@@ -60,10 +60,7 @@ def application_deadline_assert_open(
     if at < deadline and batch.status == BatchStatus.PUBLISHED:
         return
     if action == "submit":
-        message = _(
-            "The call closed at %(time)s; submissions are no longer accepted. "
-            "Only the society's staff can extend the deadline, with a reason."
-        )
+        message = _("The call closed at %(time)s; submissions are no longer accepted.")
     else:
         message = _(
             "The call closed at %(time)s; a draft can no longer be changed. "
