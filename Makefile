@@ -10,7 +10,7 @@ PORT ?= 8000
 TEST_WORKERS ?= auto
 
 RUN_DEBS := fonts-noto-cjk fonts-hanazono libharfbuzz-subset0 gettext
-TEST_DEBS := $(RUN_DEBS) chromium poppler-utils libnss3-tools zbar-tools
+TEST_DEBS := $(RUN_DEBS) chromium poppler-utils libnss3-tools zbar-tools libreoffice-calc-nogui
 
 .PHONY: run test lint typecheck messages bench serve clean system-run system-test postgres
 
