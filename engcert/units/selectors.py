@@ -118,3 +118,13 @@ def open_batches(*, unit: Organisation) -> QuerySet[Batch]:
         .distinct()
         .order_by("-opens_at")
     )
+
+
+def roster_batches(*, unit: Organisation) -> list[Batch]:
+    """The batches in which the unit's engineers have submitted applications: those it has a
+    roster for."""
+    return list(
+        Batch.objects.filter(
+            pk__in=Application.objects.filter(unit=unit).exclude(state=ApplicationState.DRAFT).values("batch")
+        ).order_by("-opens_at")
+    )

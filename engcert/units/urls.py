@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("unit/<slug:code>/", workspace.engineers, name="engineers"),
     path("unit/<slug:code>/applications/<uuid:uid>/", workspace.application, name="application"),
     path("unit/<slug:code>/profile/", workspace.profile, name="profile"),
+    path("unit/<slug:code>/rosters/<int:batch>.xlsx", workspace.roster, name="roster"),
     path("unit/<slug:code>/invitations/", workspace.invitations, name="invitations"),
     # Becoming an administrator (outside /unit/<code>/, so no unit code can shadow them).
     path("units/ask/", admins.ask, name="ask"),

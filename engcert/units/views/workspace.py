@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -27,6 +27,7 @@ from engcert.units.forms import EndorsementForm, EngineerInviteForm, ProfileForm
 from engcert.units.selectors import (
     engineer_invitation_list,
     open_batches,
+    roster_batches,
     unit_engineer_list,
     units_administered,
 )
@@ -54,9 +55,28 @@ def engineers(request: HttpRequest, code: str) -> HttpResponse:
         {
             "unit": unit,
             "applications": applications,
+            "roster_batches": roster_batches(unit=unit),
             "endorsable_states": [str(s) for s in ENDORSABLE_STATES],
         },
     )
+
+
+@login_required
+def roster(request: HttpRequest, code: str, batch: int) -> HttpResponse:
+    """The unit's roster (附件3) for one batch, made from its engineers' submitted applications."""
+    from engcert.rosters.domain.export import roster_export
+
+    unit = get_unit_for_admin(user=_user(request), code=code)
+    found = next((b for b in roster_batches(unit=unit) if b.pk == batch), None)
+    if found is None:
+        raise Http404
+    response = HttpResponse(
+        roster_export(batch=found, unit=unit),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"{unit.code}-{found.code}-roster.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required

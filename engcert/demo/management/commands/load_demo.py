@@ -32,6 +32,7 @@ from engcert.demo import (
 )
 from engcert.organisations.enums import Role
 from engcert.review.domain import initial_review_reject, international_title_verify
+from engcert.rosters.demo import roster_demo_load
 
 PASSWORD = "engcert-demo-2026"  # noqa: S105 -- printed for the demo on purpose
 
@@ -284,6 +285,8 @@ class Command(BaseCommand):
         appeals.appeals_demo_load(batch=batch, unit=unit_a, staff=people["staff"], password=PASSWORD)
         # The units' administrators: endorsements, a decline with its reason, invitations.
         units.units_demo_load(society=society, unit_a=unit_a, unit_b=unit_b, staff=people["staff"])
+        # A roster unit A sent by email, imported and reconciled with the online applications.
+        roster_demo_load(batch=batch, unit=unit_a, by=people["staff"])
         # The API's clients: one of the society's systems and one of the alliance's.
         self.api_tokens = apiclients.apiclients_demo_load(
             society=society, staff=people["staff"], alliance=alliance, reviewer=people["alliance"]
