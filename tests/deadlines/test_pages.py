@@ -17,7 +17,7 @@ from engcert.deadlines.domain.checks import when_text
 from engcert.deadlines.domain.policy import deadline_extension_grant
 from engcert.deadlines.models import DeadlineExtension, DeadlinePolicy
 from tests.conftest import World
-from tests.deadlines.helpers import close_call
+from tests.deadlines.helpers import close_call, pass_roster_deadline
 from tests.units.helpers import engineer_application
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -220,3 +220,38 @@ def test_the_units_tag_shows_the_roster_deadline(world: World):
     assert f">{days} days left<" in _render("{% roster_deadline b u %}", b=world.batch, u=world.unit)
     world.batch.roster_deadline = None
     assert _render("{% roster_deadline b u %}", b=world.batch, u=world.unit) == ""
+
+
+def test_the_units_panel_lists_its_roster_deadlines_with_its_extension(world: World):
+    from engcert.demo import builders
+
+    later = builders.batch_create(society=world.society, code="2026-b5", name="第五批", name_en="Fifth batch")
+    roster = pass_roster_deadline(world.batch)
+    assert _render("{% unit_deadlines u %}", u=world.unit).count("data-deadline") == 2
+    deadline_extension_grant(
+        batch=world.batch,
+        unit=world.unit,
+        until=timezone.now() + timedelta(days=2, hours=1),
+        reason="理由",
+        by=world.staff,
+    )
+
+    html = _render("{% unit_deadlines u %}", u=world.unit)
+    other = _render("{% unit_deadlines u %}", u=world.other_unit)
+
+    assert html.index("Fourth batch") < html.index("Fifth batch")
+    assert ">2 days left<" in html
+    assert "(extended by the society)" in html
+    assert f">closed on {when_text(roster)}<" in other
+    assert later.roster_deadline is not None
+    assert other.count("data-deadline") == 2
+
+
+def test_the_units_panel_reads_two_queries(world: World, django_assert_num_queries):  # type: ignore[no-untyped-def]
+    from engcert.demo import builders
+
+    for index in (5, 6, 7):
+        builders.batch_create(society=world.society, code=f"2026-b{index}", name=f"第{index}批")
+    with django_assert_num_queries(2):
+        html = _render("{% unit_deadlines u %}", u=world.unit)
+    assert html.count("data-deadline") == 4
