@@ -69,6 +69,11 @@ def test_the_demo_shows_referees_answers_a_copied_statement_appeals_and_api_clie
     assert SimilarPair.objects.count() >= 1
     assert sorted(Appeal.objects.values_list("status", flat=True)) == ["awaiting_panel", "sent_back"]
     assert ApiClient.objects.count() == 2
+    from engcert.rosters.models import RosterImport
+    from engcert.units.models import Endorsement
+
+    assert RosterImport.objects.count() == 1
+    assert sorted(set(Endorsement.objects.values_list("decision", flat=True))) == ["declined", "endorsed"]
 
 
 def test_the_demo_evaluation_went_through_review_panels_and_score_sheets(db):
