@@ -33,8 +33,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -49,11 +47,8 @@ from django.db.models import Max
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook  # type: ignore[import-untyped]
 from openpyxl.cell.cell import Cell, MergedCell  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
-from openpyxl.utils.datetime import from_excel  # type: ignore[import-untyped]
-from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
 from engcert.accounts.models import User
@@ -68,30 +63,33 @@ from engcert.frameworks.selectors import framework_version_current
 from engcert.organisations.enums import OrganisationKind
 from engcert.organisations.models import Discipline, Organisation
 from engcert.privacy.identity_documents import (
-    DocumentType,
     normalise_document_number,
     validate_document_number,
 )
 from engcert.registration.models import Registration
+from engcert.spreadsheets.reading import (
+    HEADER_SEARCH_ROWS,
+    PHONE_RE,
+    CellProblem,
+    Column,
+    ImportFileError,
+    Layout,
+    RowProblem,
+    cell_date,
+    cell_text,
+    code_key,
+    document_type_of,
+    last_filled_row,
+    merged_cells,
+    normalise,
+    open_sheet,
+    text_key,
+)
 
-# Where the header row may be: a title line or two above it is common in society files.
-HEADER_SEARCH_ROWS = 10
 MAX_NAME = 100  # Registration.full_name and full_name_en
 MAX_NUMBER = 60  # Registration.member_number and Certificate.number
 # Certificate numbers go into the verification page's address and the QR code.
 NUMBER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_.]*$")
-PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{5,22}[0-9]$")
-EARLIEST_DATE = date(1950, 1, 1)
-LATEST_DATE = date(2100, 12, 31)
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str  # the Chinese header
-    header_en: str  # the English header (the first of the accepted English names)
-    aliases: tuple[str, ...] = ()
-    required: bool = True
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -117,21 +115,6 @@ COLUMNS: tuple[Column, ...] = (
 )
 COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
 
-DOCUMENT_TYPE_NAMES: dict[str, DocumentType] = {
-    "居民身份证": DocumentType.PRC_RESIDENT_ID,
-    "身份证": DocumentType.PRC_RESIDENT_ID,
-    "中华人民共和国居民身份证": DocumentType.PRC_RESIDENT_ID,
-    "港澳居民来往内地通行证": DocumentType.HK_MACAO_PERMIT,
-    "回乡证": DocumentType.HK_MACAO_PERMIT,
-    "台湾居民来往大陆通行证": DocumentType.TAIWAN_PERMIT,
-    "台胞证": DocumentType.TAIWAN_PERMIT,
-    "港澳台居民居住证": DocumentType.HKMT_RESIDENCE,
-    "护照": DocumentType.PASSPORT,
-    "外国人永久居留身份证": DocumentType.FOREIGN_PERMANENT,
-    "id card": DocumentType.PRC_RESIDENT_ID,
-    "resident id": DocumentType.PRC_RESIDENT_ID,
-}
-
 STATUS_NAMES: dict[str, CertificateStatus] = {
     "有效": CertificateStatus.VALID,
     "正常": CertificateStatus.VALID,
@@ -141,37 +124,6 @@ STATUS_NAMES: dict[str, CertificateStatus] = {
     "过期": CertificateStatus.EXPIRED,
     "失效": CertificateStatus.EXPIRED,
 }
-
-DATE_PATTERNS = (
-    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]0{1,2}:0{2}(?::0{2})?)?$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-)
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (not a workbook, no header row, columns missing);
-    the message is for people."""
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    """One thing wrong in one row: the row number as the spreadsheet shows it, the column's
-    header as written in the file ('' for the row as a whole) and what is wrong."""
-
-    row: int
-    column: str
-    message: str
-    letter: str = ""  # the column's letter, e.g. "F"
-
-    def __str__(self) -> str:
-        if self.column:
-            return _("Row %(row)s, column %(column)s: %(message)s") % {
-                "row": self.row,
-                "column": f"{self.column} ({self.letter})" if self.letter else self.column,
-                "message": self.message,
-            }
-        return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
 
 
 @dataclass
@@ -223,101 +175,18 @@ class ImportReport:
 IDENTIFYING_KEYS = ("member_number", "certificate_number", "email")
 
 
-class _CellProblem(ValueError):
-    """A value that cannot be used; the message is for people."""
-
-
-def _normalise(text: str) -> str:
-    """Full-width letters, digits and spaces become half-width; whitespace runs become one space."""
-    return " ".join(unicodedata.normalize("NFKC", text).split())
-
-
-def _key(text: str) -> str:
-    """How headers, names and codes are compared: normalised, without spaces, case-folded."""
-    return _normalise(text).replace(" ", "").casefold()
-
-
-def _cell_text(cell: Cell, *, fold: bool = True) -> str:
-    """The cell as text. `fold` makes full-width letters and digits half-width (numbers, codes,
-    addresses); Chinese text (names, units, reasons) keeps its full-width punctuation."""
-    value = cell.value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int | float):
-        if isinstance(value, float) and not value.is_integer():
-            return str(value)
-        digits = str(int(value))
-        # A number shown with leading zeros ("000123") is what the person sees and means.
-        number_format = str(cell.number_format or "")
-        if re.fullmatch(r"0+", number_format):
-            digits = digits.zfill(len(number_format))
-        return digits
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return _normalise(str(value)) if fold else " ".join(str(value).split())
-
-
-def _cell_date(cell: Cell) -> date | None:
-    value = cell.value
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, datetime):
-        found = value.date()
-    elif isinstance(value, date):
-        found = value
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        # A date Excel keeps as its serial number (days since 1899-12-30) in an unformatted cell.
-        if not 1 <= value < 2958466:
-            raise _CellProblem(_("%(value)s is not a date.") % {"value": value})
-        converted = from_excel(value)
-        found = converted.date() if isinstance(converted, datetime) else converted  # type: ignore[assignment]
-    else:
-        found = _text_date(_normalise(str(value)))
-    if not EARLIEST_DATE <= found <= LATEST_DATE:
-        raise _CellProblem(
-            _("%(value)s is not a plausible date here; please check the year.") % {"value": found.isoformat()}
-        )
-    return found
-
-
-def _text_date(text: str) -> date:
-    for pattern in DATE_PATTERNS:
-        match = pattern.match(text)
-        if match:
-            year, month, day = (int(part) for part in match.groups())
-            try:
-                return date(year, month, day)
-            except ValueError:
-                raise _CellProblem(_("%(value)s is not a real date.") % {"value": text}) from None
-    raise _CellProblem(
-        _("%(value)s is not a date; write it as 2021-03-01, 2021/3/1 or 2021年3月1日.") % {"value": text}
-    )
-
-
 # --- Reading the sheet -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Layout:
-    header_row: int
-    columns: dict[str, int]  # column key -> column index (1-based)
-    headers: dict[str, str]  # column key -> header as written in the file
-    ignored: list[str]
 
 
 def _header_lookup() -> dict[str, str]:
     lookup: dict[str, str] = {}
     for column in COLUMNS:
         for name in (column.header, column.header_en, *column.aliases, column.key):
-            lookup[_key(name)] = column.key
+            lookup[text_key(name)] = column.key
     return lookup
 
 
-def _layout(sheet: Worksheet) -> _Layout:
+def _layout(sheet: Worksheet) -> Layout:
     lookup = _header_lookup()
     best: tuple[int, dict[str, int], dict[str, str], list[str]] | None = None
     for row in range(1, min(sheet.max_row, HEADER_SEARCH_ROWS) + 1):
@@ -328,8 +197,8 @@ def _layout(sheet: Worksheet) -> _Layout:
             raw = sheet.cell(row=row, column=index).value
             if raw is None or not str(raw).strip():
                 continue
-            text = _normalise(str(raw))
-            key = lookup.get(_key(text))
+            text = normalise(str(raw))
+            key = lookup.get(text_key(text))
             if key is None:
                 ignored.append(text)
             elif key in columns:
@@ -361,52 +230,7 @@ def _layout(sheet: Worksheet) -> _Layout:
         raise ImportFileError(
             _("The file has a column 证件号码 (Document number) but no column 证件类型 (Document type).")
         )
-    return _Layout(header_row=row, columns=columns, headers=headers, ignored=ignored)
-
-
-def _merged_cells(sheet: Worksheet, layout: _Layout) -> dict[tuple[int, int], str]:
-    """(row, column) of every merged data cell in a column we read -> the merged range, e.g. B5:B7."""
-    wanted = set(layout.columns.values())
-    found: dict[tuple[int, int], str] = {}
-    for merged in sheet.merged_cells.ranges:
-        if merged.max_row <= layout.header_row:
-            continue
-        for row in range(max(merged.min_row, layout.header_row + 1), merged.max_row + 1):
-            for column in range(merged.min_col, merged.max_col + 1):
-                if column in wanted:
-                    found[(row, column)] = merged.coord
-    return found
-
-
-def _last_filled_row(sheet: Worksheet, layout: _Layout) -> int:
-    """The last row with a value in a column we read. A sheet formatted down to its last row
-    says max_row is 1,048,576; reading cell by cell that far would take minutes and memory
-    (openpyxl makes each cell it is asked for), so the cells the file holds are looked at."""
-    wanted = set(layout.columns.values())
-    filled: list[int] = [
-        row
-        for (row, column), cell in sheet._cells.items()
-        if column in wanted and cell.value is not None and str(cell.value).strip()
-    ]
-    merged: list[int] = [m.max_row for m in sheet.merged_cells.ranges if m.max_row > layout.header_row]
-    return max([layout.header_row, *filled, *merged])
-
-
-def _open_sheet(source: Path | IO[bytes], name: str) -> Worksheet:
-    try:
-        workbook = load_workbook(source, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
-        raise ImportFileError(
-            _(
-                "%(name)s is not an Excel workbook (.xlsx) engcert can read; please save the list as "
-                "an Excel workbook and try again."
-            )
-            % {"name": name}
-        ) from error
-    sheet = workbook.worksheets[0] if workbook.worksheets else None
-    if not isinstance(sheet, Worksheet):
-        raise ImportFileError(_("%(name)s has no worksheet.") % {"name": name})
-    return sheet
+    return Layout(header_row=row, columns=columns, headers=headers, ignored=ignored)
 
 
 # --- Checking values -------------------------------------------------------------------------
@@ -421,12 +245,6 @@ class _Lookups:
     units: dict[str, Organisation]
 
 
-def _code_key(code: str) -> str:
-    # "06.1", "6.1" and "6-1" name the same field; Excel drops the leading zero of "01".
-    parts = re.split(r"[.\-]", _key(code))
-    return ".".join(part.lstrip("0") or "0" if part.isdigit() else part for part in parts)
-
-
 def _lookups(society: Organisation) -> _Lookups:
     version = framework_version_current()
     grades: dict[str, Grade] = {}
@@ -434,11 +252,11 @@ def _lookups(society: Organisation) -> _Lookups:
         for grade in Grade.objects.filter(framework_version=version):
             for name in (grade.code, grade.name, grade.name_en):
                 if name:
-                    grades[_key(name)] = grade
+                    grades[text_key(name)] = grade
     by_code: dict[str, Discipline] = {}
     by_name: dict[str, list[Discipline]] = {}
     for discipline in Discipline.objects.filter(society=society).select_related("parent"):
-        by_code[_code_key(discipline.code)] = discipline
+        by_code[code_key(discipline.code)] = discipline
         names = {discipline.name, discipline.name_en}
         if discipline.parent is not None:
             for parent_name in (discipline.parent.name, discipline.parent.name_en):
@@ -449,16 +267,16 @@ def _lookups(society: Organisation) -> _Lookups:
                         )
         for name in names:
             if name:
-                by_name.setdefault(_key(name), []).append(discipline)
+                by_name.setdefault(text_key(name), []).append(discipline)
     units: dict[str, Organisation] = {}
     for unit in Organisation.objects.filter(society=society, kind=OrganisationKind.UNIT):
         for name in (unit.name, unit.name_en, unit.short_name):
             if name:
-                units[_key(name)] = unit
+                units[text_key(name)] = unit
     return _Lookups(society, grades, by_code, by_name, units)
 
 
-def _problem(layout: _Layout, row: int, key: str, message: str) -> RowProblem:
+def _problem(layout: Layout, row: int, key: str, message: str) -> RowProblem:
     index = layout.columns.get(key)
     return RowProblem(
         row=row,
@@ -471,7 +289,7 @@ def _problem(layout: _Layout, row: int, key: str, message: str) -> RowProblem:
 class _RowReader:
     """The values of one row; each problem is noted with its column's header."""
 
-    def __init__(self, *, sheet: Worksheet, row: int, layout: _Layout, merged: dict[tuple[int, int], str]):
+    def __init__(self, *, sheet: Worksheet, row: int, layout: Layout, merged: dict[tuple[int, int], str]):
         self.sheet, self.row, self.layout, self.merged = sheet, row, layout, merged
         self.problems: list[RowProblem] = []
         # Member number, certificate number and email as read, for the checks across rows.
@@ -510,7 +328,7 @@ class _RowReader:
 
     def text(self, key: str, *, required: bool, max_length: int = 200, fold: bool = True) -> str:
         cell = self._cell(key)
-        value = _cell_text(cell, fold=fold) if cell is not None else ""
+        value = cell_text(cell, fold=fold) if cell is not None else ""
         if not value:
             if required and cell is not None:
                 self.problem(key, _("This value is required."))
@@ -525,8 +343,8 @@ class _RowReader:
         if cell is None:
             return None
         try:
-            found = _cell_date(cell)
-        except _CellProblem as error:
+            found = cell_date(cell)
+        except CellProblem as error:
             self.problem(key, str(error))
             return None
         if found is None and required:
@@ -553,7 +371,7 @@ def _read_row(reader: _RowReader, lookups: _Lookups, today: date) -> MemberRow |
     grade = _grade(reader, lookups)
     discipline = _discipline(reader, lookups)
     unit_text = reader.text("unit", required=False, max_length=200, fold=False)
-    unit = lookups.units.get(_key(unit_text)) if unit_text else None
+    unit = lookups.units.get(text_key(unit_text)) if unit_text else None
     email = reader.text("email", required=True, max_length=254).lower()
     reader.identifiers["email"] = email
     if email:
@@ -606,7 +424,7 @@ def _check_document(reader: _RowReader) -> None:
     type_text = reader.text("document_type", required=False)
     number_text = reader.text("document_number", required=False, max_length=40)
     if not number_text:
-        if type_text and _document_type(type_text) is None:
+        if type_text and document_type_of(type_text) is None:
             reader.problem(
                 "document_type", _("%(value)s is not a type of identity document.") % {"value": type_text}
             )
@@ -624,7 +442,7 @@ def _check_document(reader: _RowReader) -> None:
     if not type_text:
         reader.problem("document_type", _("Say which document the number in 证件号码 is from."))
         return
-    doc_type = _document_type(type_text)
+    doc_type = document_type_of(type_text)
     if doc_type is None:
         reader.problem(
             "document_type", _("%(value)s is not a type of identity document.") % {"value": type_text}
@@ -634,17 +452,6 @@ def _check_document(reader: _RowReader) -> None:
         validate_document_number(doc_type, normalise_document_number(doc_type, number_text))
     except ValidationError as error:
         reader.problem("document_number", " ".join(error.messages))
-
-
-def _document_type(text: str) -> DocumentType | None:
-    key = _key(text)
-    for name, doc_type in DOCUMENT_TYPE_NAMES.items():
-        if _key(name) == key:
-            return doc_type
-    for doc_type in DocumentType:
-        if key in (_key(doc_type.value), _key(str(doc_type.label))):
-            return doc_type
-    return None
 
 
 def _number(reader: _RowReader, key: str) -> str:
@@ -663,7 +470,7 @@ def _grade(reader: _RowReader, lookups: _Lookups) -> Grade | None:
     value = reader.text("grade", required=True)
     if not value:
         return None
-    grade = lookups.grades.get(_key(value))
+    grade = lookups.grades.get(text_key(value))
     if grade is None:
         known = sorted({g.code for g in lookups.grades.values()})
         reader.problem(
@@ -678,8 +485,8 @@ def _discipline(reader: _RowReader, lookups: _Lookups) -> Discipline | None:
     value = reader.text("discipline", required=True)
     if not value:
         return None
-    found = lookups.disciplines_by_name.get(_key(value), [])
-    if not found and (code_match := lookups.disciplines_by_code.get(_code_key(value))) is not None:
+    found = lookups.disciplines_by_name.get(text_key(value), [])
+    if not found and (code_match := lookups.disciplines_by_code.get(code_key(value))) is not None:
         found = [code_match]
     distinct = {d.pk: d for d in found}
     if len(distinct) == 1:
@@ -704,11 +511,11 @@ def _status(reader: _RowReader, *, valid_until: date | None, today: date) -> Cer
     expired_by_date = valid_until is not None and valid_until < today
     if not value:
         return CertificateStatus.EXPIRED if expired_by_date else CertificateStatus.VALID
-    key = _key(value).removeprefix("已")
+    key = text_key(value).removeprefix("已")
     status = STATUS_NAMES.get(key)
     if status is None:
         for choice in CertificateStatus:
-            if key in (choice.value, _key(str(choice.label))):
+            if key in (choice.value, text_key(str(choice.label))):
                 status = choice
     if status is None:
         reader.problem(
@@ -728,7 +535,7 @@ def _status(reader: _RowReader, *, valid_until: date | None, today: date) -> Cer
 # --- Checks across rows and against engcert -------------------------------------------------
 
 
-def _check_duplicates(readers: list[_RowReader], layout: _Layout, problems: list[RowProblem]) -> set[int]:
+def _check_duplicates(readers: list[_RowReader], layout: Layout, problems: list[RowProblem]) -> set[int]:
     """Rows that repeat a member number, certificate number or email of an earlier row, whatever
     else is wrong with either; returns their row numbers."""
     seen: dict[str, dict[str, int]] = {key: {} for key in IDENTIFYING_KEYS}
@@ -755,7 +562,7 @@ def _check_duplicates(readers: list[_RowReader], layout: _Layout, problems: list
 
 
 def _check_against_database(
-    rows: list[MemberRow], *, society: Organisation, layout: _Layout, report: ImportReport
+    rows: list[MemberRow], *, society: Organisation, layout: Layout, report: ImportReport
 ) -> None:
     registrations = {
         r.member_number: r
@@ -849,15 +656,15 @@ def members_file_read(*, source: Path | IO[bytes], society: Organisation, name: 
         raise ImportFileError(
             _("%(name)s cannot be read: %(error)s") % {"name": name, "error": error}
         ) from error
-    sheet = _open_sheet(source, name)
+    sheet = open_sheet(source, name)
     layout = _layout(sheet)
-    merged = _merged_cells(sheet, layout)
+    merged = merged_cells(sheet, layout)
     lookups = _lookups(society)
     today = timezone.localdate()
     report = ImportReport(file_name=name, digest=digest, ignored_headers=layout.ignored)
     rows: list[MemberRow] = []
     readers: list[_RowReader] = []
-    for row in range(layout.header_row + 1, _last_filled_row(sheet, layout) + 1):
+    for row in range(layout.header_row + 1, last_filled_row(sheet, layout) + 1):
         reader = _RowReader(sheet=sheet, row=row, layout=layout, merged=merged)
         if reader.is_blank():
             report.blank_rows += 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engcert.certificates.importing import Column
+from engcert.spreadsheets.reading import Column
 
 TITLE_TEMPLATE = "《{unit}工程会员申请人员名单》"
 

@@ -21,11 +21,11 @@ from openpyxl import Workbook
 from engcert.accounts.models import User
 from engcert.audit.models import AuditEvent
 from engcert.certificates.enums import CertificateSource, CertificateStatus
-from engcert.certificates.importing import RowProblem
 from engcert.certificates.models import Certificate
 from engcert.certificates.payload import payload_verify
 from engcert.demo.builders import prc_id_number
 from engcert.registration.models import Registration
+from engcert.spreadsheets.reading import RowProblem
 from tests.conftest import World
 
 HEADERS = [

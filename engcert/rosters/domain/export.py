@@ -66,7 +66,7 @@ def roster_applications(*, batch: Batch, unit: Organisation | None = None) -> Qu
 
 
 # The roster is a Chinese document (附件3): these are written in Chinese whatever the reader's
-# language, and the import reads them back (engcert.certificates.importing.DOCUMENT_TYPE_NAMES).
+# language, and the import reads them back (engcert.spreadsheets.reading.DOCUMENT_TYPE_NAMES).
 DOCUMENT_TYPES_ZH = {
     "prc_id": "居民身份证",
     "hkm_permit": "港澳居民来往内地通行证",

@@ -20,13 +20,13 @@ from django.utils.translation import gettext as _
 from engcert.accounts.models import User
 from engcert.audit.domain import audit_event_append
 from engcert.batches.models import Batch
-from engcert.certificates.importing import ImportFileError, RowProblem
 from engcert.organisations.models import Organisation
 from engcert.privacy.crypto import blind_index
 from engcert.rosters.domain.export import roster_export_all
 from engcert.rosters.domain.reading import roster_file_kind, roster_file_read
 from engcert.rosters.enums import BUSY, RosterJobKind, RosterJobStatus
 from engcert.rosters.models import RosterImport, RosterJob, RosterRow
+from engcert.spreadsheets.reading import ImportFileError, RowProblem
 
 logger = logging.getLogger(__name__)
 STALE_AFTER = timedelta(minutes=2)

@@ -3,7 +3,7 @@
 problems are reported by row and by column header (and letter) as the file shows them.
 
 The cell, date and identity-document helpers are those of the member import
-(engcert/certificates/importing.py), so both imports read a spreadsheet the same way."""
+(engcert/spreadsheets/reading.py), as the members' import does, so both read a spreadsheet the same way."""
 
 from __future__ import annotations
 
@@ -22,23 +22,6 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
 from engcert.applications.domain.application import file_type_sniff
 from engcert.batches.models import Batch
-from engcert.certificates.importing import (
-    HEADER_SEARCH_ROWS,
-    PHONE_RE,
-    ImportFileError,
-    RowProblem,
-    _cell_date,
-    _cell_text,
-    _CellProblem,
-    _code_key,
-    _document_type,
-    _key,
-    _last_filled_row,
-    _Layout,
-    _merged_cells,
-    _normalise,
-    _open_sheet,
-)
 from engcert.frameworks.models import Grade
 from engcert.organisations.models import Discipline
 from engcert.privacy.identity_documents import (
@@ -47,6 +30,23 @@ from engcert.privacy.identity_documents import (
     validate_document_number,
 )
 from engcert.rosters.columns import NO, ROSTER_COLUMN_BY_KEY, ROSTER_COLUMNS, YES
+from engcert.spreadsheets.reading import (
+    HEADER_SEARCH_ROWS,
+    PHONE_RE,
+    CellProblem,
+    ImportFileError,
+    Layout,
+    RowProblem,
+    cell_date,
+    cell_text,
+    code_key,
+    document_type_of,
+    last_filled_row,
+    merged_cells,
+    normalise,
+    open_sheet,
+    text_key,
+)
 
 XLSX_MAGIC = b"PK\x03\x04"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -143,14 +143,14 @@ def _header_lookup() -> dict[str, str]:
     lookup: dict[str, str] = {}
     for column in ROSTER_COLUMNS:
         for header in (column.header, column.header_en, *column.aliases, column.key):
-            lookup[_key(header)] = column.key
+            lookup[text_key(header)] = column.key
     return lookup
 
 
-def _find_layout(rows: list[list[Any]]) -> _Layout:
+def _find_layout(rows: list[list[Any]]) -> Layout:
     """The header row among the first rows (a title row above it is usual), by the most columns known."""
     lookup = _header_lookup()
-    best: _Layout | None = None
+    best: Layout | None = None
     for number, values in enumerate(rows[:HEADER_SEARCH_ROWS], start=1):
         columns: dict[str, int] = {}
         headers: dict[str, str] = {}
@@ -158,8 +158,8 @@ def _find_layout(rows: list[list[Any]]) -> _Layout:
         for index, raw in enumerate(values, start=1):
             if raw is None or not str(raw).strip():
                 continue
-            text = _normalise(str(raw))
-            key = lookup.get(_key(text))
+            text = normalise(str(raw))
+            key = lookup.get(text_key(text))
             if key is None:
                 ignored.append(text)
             elif key in columns:
@@ -170,7 +170,7 @@ def _find_layout(rows: list[list[Any]]) -> _Layout:
             else:
                 columns[key], headers[key] = index, text
         if len(columns) >= 3 and (best is None or len(columns) > len(best.columns)):
-            best = _Layout(header_row=number, columns=columns, headers=headers, ignored=ignored)
+            best = Layout(header_row=number, columns=columns, headers=headers, ignored=ignored)
     if best is None:
         raise ImportFileError(
             _(
@@ -202,24 +202,24 @@ def _lookups(batch: Batch) -> _Lookups:
     for grade in batch.grades.all():
         for name in (grade.code, grade.name, grade.name_en):
             if name:
-                grades[_key(name)] = grade
+                grades[text_key(name)] = grade
     offered = batch.disciplines.select_related("parent")
     if not offered.exists():
         offered = Discipline.objects.filter(society=batch.society).select_related("parent")
     disciplines: dict[str, Discipline] = {}
     for discipline in offered:
-        disciplines[_code_key(discipline.code)] = discipline
+        disciplines[code_key(discipline.code)] = discipline
         for name in (discipline.name, discipline.name_en):
             if name:
-                disciplines[_key(name)] = discipline
+                disciplines[text_key(name)] = discipline
                 if discipline.parent is not None:
-                    disciplines[_key(f"{discipline.parent.name}/{name}")] = discipline
+                    disciplines[text_key(f"{discipline.parent.name}/{name}")] = discipline
     return _Lookups(grades, disciplines)
 
 
 class _Row:
     def __init__(
-        self, *, number: int, cells: dict[str, Any], layout: _Layout, merged: dict[tuple[int, int], str]
+        self, *, number: int, cells: dict[str, Any], layout: Layout, merged: dict[tuple[int, int], str]
     ):
         self.number, self.cells, self.layout, self.merged = number, cells, layout, merged
         self.problems: list[RowProblem] = []
@@ -265,7 +265,7 @@ class _Row:
 
     def text(self, key: str, *, required: bool = False, max_length: int = 200, fold: bool = True) -> str:
         cell = self.cell(key)
-        value = _cell_text(cell, fold=fold) if cell is not None else ""
+        value = cell_text(cell, fold=fold) if cell is not None else ""
         # A quote the export put before = + - @ so that no spreadsheet runs the cell.
         if len(value) > 1 and value[0] == "'" and value[1] in "=+-@":
             value = value[1:]
@@ -287,7 +287,7 @@ class _Row:
         if cell is None or cell.value is None or not str(cell.value).strip():
             return None
         if isinstance(cell.value, str):
-            text = _normalise(cell.value)
+            text = normalise(cell.value)
             for pattern in _YEAR_MONTH:
                 match = pattern.match(text)
                 if match:
@@ -295,8 +295,8 @@ class _Row:
                     if 1900 <= year <= 2100 and 1 <= month <= 12:
                         return date(year, month, 1)
         try:
-            found = _cell_date(cell)
-        except _CellProblem as error:
+            found = cell_date(cell)
+        except CellProblem as error:
             self.problem(key, str(error))
             return None
         return found.replace(day=1) if found else None
@@ -314,7 +314,7 @@ class _Row:
 def _read_document(row: _Row, gender: str) -> tuple[str, str]:
     type_text = row.text("document_type", required=True)
     number_text = row.text("document_number", required=True, max_length=40)
-    doc_type = _document_type(type_text) if type_text else None
+    doc_type = document_type_of(type_text) if type_text else None
     if type_text and doc_type is None:
         row.problem(
             "document_type", _("%(value)s is not a type of identity document.") % {"value": type_text}
@@ -364,15 +364,15 @@ def _read_row(row: _Row, lookups: _Lookups) -> dict[str, Any]:
     grade_text = row.text("grade", required=True, max_length=100)
     values["grade_text"], values["grade"] = (
         grade_text,
-        lookups.grades.get(_key(grade_text)) if grade_text else None,
+        lookups.grades.get(text_key(grade_text)) if grade_text else None,
     )
     if grade_text and values["grade"] is None:
         row.problem("grade", _("%(value)s is not a grade this batch offers.") % {"value": grade_text})
     discipline_text = row.text("discipline", required=True, max_length=200, fold=False)
     discipline = None
     if discipline_text:
-        discipline = lookups.disciplines.get(_key(discipline_text)) or lookups.disciplines.get(
-            _code_key(discipline_text)
+        discipline = lookups.disciplines.get(text_key(discipline_text)) or lookups.disciplines.get(
+            code_key(discipline_text)
         )
         if discipline is None:
             row.problem(
@@ -404,16 +404,16 @@ def _read_row(row: _Row, lookups: _Lookups) -> dict[str, Any]:
 
 def _xlsx_rows(
     data: bytes, name: str
-) -> tuple[_Layout, list[tuple[int, dict[str, Any]]], dict[tuple[int, int], str]]:
-    sheet = _open_sheet(io.BytesIO(data), name)
+) -> tuple[Layout, list[tuple[int, dict[str, Any]]], dict[tuple[int, int], str]]:
+    sheet = open_sheet(io.BytesIO(data), name)
     width, height = sheet.max_column, sheet.max_row  # each is a walk over every cell: once
     head = [
         [sheet.cell(row=r, column=c).value for c in range(1, width + 1)]
         for r in range(1, min(height, HEADER_SEARCH_ROWS) + 1)
     ]
     layout = _find_layout(head)
-    merged = _merged_cells(sheet, layout)
-    last = _last_filled_row(sheet, layout)
+    merged = merged_cells(sheet, layout)
+    last = last_filled_row(sheet, layout)
     rows = [
         (number, {key: sheet.cell(row=number, column=index) for key, index in layout.columns.items()})
         for number in range(layout.header_row + 1, last + 1)
@@ -423,7 +423,7 @@ def _xlsx_rows(
 
 def _csv_rows(
     data: bytes, name: str
-) -> tuple[_Layout, list[tuple[int, dict[str, Any]]], dict[tuple[int, int], str]]:
+) -> tuple[Layout, list[tuple[int, dict[str, Any]]], dict[tuple[int, int], str]]:
     text = _decode(data, name)
     try:
         dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")

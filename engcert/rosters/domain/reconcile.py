@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 from engcert.applications.models import Application
-from engcert.certificates.importing import _key
 from engcert.rosters.domain.export import roster_applications
 from engcert.rosters.models import RosterImport, RosterRow
+from engcert.spreadsheets.reading import text_key
 
 COMPARED = (
     ("full_name", _("Name")),
@@ -75,7 +75,7 @@ def _differences(row: RosterRow, application: Application) -> list[Difference]:
     listed, applied = _values_of_row(row), _values_of_application(application)
     found = []
     for name, label in COMPARED:
-        if _key(listed[name]) != _key(applied[name]):
+        if text_key(listed[name]) != text_key(applied[name]):
             if name == "id_number":
                 found.append(Difference(name, str(label), row.id_number_masked, application.id_number_masked))
             else:
@@ -104,13 +104,13 @@ def roster_reconcile(*, roster_import: RosterImport) -> Reconciliation:
     left = [a for a in applications if a.pk not in matched]
     names: dict[str, list[Application]] = {}
     for application in left:
-        names.setdefault(_key(application.full_name), []).append(application)
+        names.setdefault(text_key(application.full_name), []).append(application)
     row_names: dict[str, int] = {}
     for row in unmatched_rows:
-        row_names[_key(row.full_name)] = row_names.get(_key(row.full_name), 0) + 1
+        row_names[text_key(row.full_name)] = row_names.get(text_key(row.full_name), 0) + 1
     for row in unmatched_rows:
-        candidates = names.get(_key(row.full_name), [])
-        if len(candidates) == 1 and row_names[_key(row.full_name)] == 1:
+        candidates = names.get(text_key(row.full_name), [])
+        if len(candidates) == 1 and row_names[text_key(row.full_name)] == 1:
             matched.add(candidates[0].pk)
             _record(result, row, candidates[0])
         else:

@@ -1,0 +1,1 @@
+"""Spreadsheets people fill in by hand, read the same way wherever they come from."""
