@@ -43,6 +43,7 @@ run: $(VENV)/.run-installed system-run messages
 	  ENGCERT_DEBUG=true $(MANAGE) send_score_sheet_reminders; \
 	  ENGCERT_DEBUG=true $(MANAGE) send_renewal_reminders; \
 	  ENGCERT_DEBUG=true $(MANAGE) send_referee_reminders; \
+	  ENGCERT_DEBUG=true $(MANAGE) send_deadline_reminders; \
 	  ENGCERT_DEBUG=true $(MANAGE) expire_certificates; sleep 300; done ) >var/schedule.log 2>&1 & schedule=$$!; \
 	trap "kill $$worker $$schedule 2>/dev/null" EXIT INT TERM; \
 	ENGCERT_DEBUG=true $(MANAGE) runserver $(HOST):$(PORT)

@@ -253,3 +253,18 @@ def test_a_unit_extension_needs_a_roster_deadline_of_one_of_the_societys_units(w
         )
 
     assert str(error.value) == "This batch has no roster deadline to extend."
+
+
+def test_the_review_page_offers_the_submit_button_only_within_the_applicants_deadline(
+    world: World, complete_draft: Application
+):
+    from django.urls import reverse
+
+    close_call(world.batch)
+    url = reverse("applications:review", args=[complete_draft.uid])
+    client = world.client_for(world.applicant)
+    assert 'aria-describedby="closed-hint"' in client.get(url).content.decode()
+    _extend_for_applicant(world)
+    page = client.get(url).content.decode()
+    assert 'aria-describedby="closed-hint"' not in page
+    assert reverse("applications:submit", args=[complete_draft.uid]) in page

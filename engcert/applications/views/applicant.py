@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -221,8 +222,15 @@ def application_review(request: HttpRequest, uid: UUID) -> HttpResponse:
         (s, [(p, problem_field_label(p)) for p in problems if p.section == s.key]) for s in SECTIONS
     ]
     explanation_missing = not eligibility.met and not application.eligibility_explanation.strip()
-    # A first submission needs the call to be open; a resubmission after revision does not.
-    can_submit = application.state == ApplicationState.RETURNED or application.batch.is_open()
+    # A first submission needs the call to be open (or the applicant's deadline extended); a
+    # resubmission after revision does not.
+    from engcert.deadlines.domain.checks import application_deadline_get
+
+    can_submit = application.state == ApplicationState.RETURNED or (
+        application.batch.opens_at
+        <= timezone.now()
+        < application_deadline_get(batch=application.batch, applicant_id=application.applicant_id)
+    )
     return render(
         request,
         "applications/review.html",
