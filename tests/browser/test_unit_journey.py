@@ -1,5 +1,5 @@
-"""A unit administrator endorses one of their engineers' applications and declines another;
-the society's staff see the unit's word in the initial review.
+"""A unit administrator endorses one of their engineers' applications, declines another and
+downloads the unit's roster; the society's staff see the unit's word in the initial review.
 
 The administrator signs in through the real pages, sees their own unit's engineers and none of
 the other unit's, endorses one application, declines another with a reason, and is refused
@@ -9,8 +9,12 @@ the declined application, where the unit's panel shows the reason.
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from engcert.accounts.models import User
 from engcert.units.enums import EndorsementDecision
@@ -66,6 +70,18 @@ def test_a_unit_admin_endorses_and_declines_and_staff_see_it_in_the_initial_revi
     statuses = admin.page.locator("#engineers tbody td:last-child").all_inner_texts()
     assert sorted(s.strip() for s in statuses) == sorted(
         [t("Endorsed by the unit"), t("Declined by the unit")]
+    )
+
+    # The unit's roster (附件3) for the batch, downloaded from the engineers' page.
+    with admin.page.expect_download() as download_info:
+        admin.page.get_by_role("link", name=f"{world.batch.display_name} (.xlsx)").click()
+    download = download_info.value
+    sheet = load_workbook(io.BytesIO(Path(download.path()).read_bytes())).active
+    listed = {str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value}
+    assert (endorsed.full_name in listed, declined.full_name in listed, theirs.full_name in listed) == (
+        True,
+        True,
+        False,
     )
 
     response = admin.page.goto(live_server.url + reverse("units:engineers", args=[world.other_unit.code]))
