@@ -14,3 +14,13 @@ class ReminderKind(models.TextChoices):
 
 
 DEFAULT_REMINDER_DAYS = "7,3,1"
+
+
+class ReminderRunStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Sending")
+    DONE = "done", _("Finished")
+    FAILED = "failed", _("Stopped with an error")
+
+
+BUSY = frozenset({ReminderRunStatus.QUEUED, ReminderRunStatus.RUNNING})

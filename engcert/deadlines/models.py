@@ -1,14 +1,16 @@
-"""Each society's reminder policy, the extensions staff grant past a deadline, and the
-reminders already sent (so that no reminder goes twice, whichever host sends it)."""
+"""Each society's reminder policy, the extensions staff grant past a deadline, the
+reminders already sent (so that no reminder goes twice, whichever host sends it) and the runs
+that send them."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from engcert.batches.models import Batch
-from engcert.deadlines.enums import DEFAULT_REMINDER_DAYS, ReminderKind
+from engcert.deadlines.enums import DEFAULT_REMINDER_DAYS, ReminderKind, ReminderRunStatus
 from engcert.organisations.enums import OrganisationKind
 from engcert.organisations.models import Organisation
 
@@ -149,3 +151,56 @@ class SentReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.recipient} · {self.days_before}"
+
+
+class ReminderRun(models.Model):
+    """One sending of the society's reminders due now, started by staff (in the background) or
+    by cron (no one started it). It lists the reminders due first (total), then sends them one
+    by one, counting as it goes; resumed after its worker stopped, it sends none twice (each
+    reminder is claimed by its SentReminder row)."""
+
+    society = models.ForeignKey(
+        Organisation,
+        verbose_name=_("society"),
+        on_delete=models.CASCADE,
+        related_name="reminder_runs",
+        limit_choices_to={"kind": OrganisationKind.SOCIETY},
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReminderRunStatus.choices, default=ReminderRunStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(_("reminders due"), default=0)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    sent_applicants = models.PositiveIntegerField(_("sent to applicants"), default=0)
+    sent_unit_admins = models.PositiveIntegerField(_("sent to unit administrators"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    # Nobody: the scheduled run (cron).
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("reminder run")
+        verbose_name_plural = _("reminder runs")
+
+    def __str__(self) -> str:
+        return f"{self.society} · {self.get_status_display()} {self.done}/{self.total}"
+
+    @property
+    def sent(self) -> int:
+        return self.sent_applicants + self.sent_unit_admins
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0

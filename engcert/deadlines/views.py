@@ -1,12 +1,14 @@
-"""The staff's pages: the society's reminder settings, and a batch's deadlines and extensions."""
+"""The staff's pages: the society's reminder settings and reminder runs, and a batch's deadlines
+and extensions."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from engcert.accounts.models import User
 from engcert.batches.access import get_society_for_staff
@@ -18,7 +20,15 @@ from engcert.deadlines.domain.policy import (
     deadline_policy_get,
     deadline_policy_save,
 )
+from engcert.deadlines.domain.runs import (
+    reminder_run_is_stale,
+    reminder_run_list,
+    reminder_run_resume,
+    reminder_run_start,
+)
+from engcert.deadlines.enums import BUSY, ReminderRunStatus
 from engcert.deadlines.forms import ExtensionForm, PolicyForm
+from engcert.deadlines.models import ReminderRun
 
 
 def _user(request: HttpRequest) -> User:
@@ -47,7 +57,12 @@ def policy(request: HttpRequest, society: str) -> HttpResponse:
     return render(
         request,
         "deadlines/policy.html",
-        {"society": org, "form": form, "policy": current},
+        {
+            "society": org,
+            "form": form,
+            "policy": current,
+            "runs": [(run, reminder_run_is_stale(run)) for run in reminder_run_list(society=org)],
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
 
@@ -91,3 +106,65 @@ def batch_deadlines(request: HttpRequest, society: str, pk: int) -> HttpResponse
         },
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def run_start(request: HttpRequest, society: str) -> HttpResponse:
+    org = get_society_for_staff(user=_user(request), code=society)
+    try:
+        run = reminder_run_start(society=org, by=_user(request))
+    except DeadlineError as error:
+        messages.error(request, str(error))
+        return redirect("deadlines:policy", org.code)
+    return redirect("deadlines:run", org.code, run.pk)
+
+
+def _run_for(request: HttpRequest, society: str, pk: int) -> ReminderRun:
+    """404 unless the person is staff of the society whose run it is."""
+    org = get_society_for_staff(user=_user(request), code=society)
+    return get_object_or_404(ReminderRun.objects.select_related("society", "started_by"), pk=pk, society=org)
+
+
+def _progress(run: ReminderRun) -> dict[str, object]:
+    stale = reminder_run_is_stale(run)
+    return {
+        "status": run.status,
+        "status_label": str(ReminderRunStatus(run.status).label),
+        "done": run.done,
+        "total": run.total,
+        "sent": run.sent,
+        "percent": run.percent,
+        "busy": run.status in BUSY and not stale,
+        "stale": stale,
+    }
+
+
+@login_required
+def run(request: HttpRequest, society: str, pk: int) -> HttpResponse:
+    the_run = _run_for(request, society, pk)
+    return render(
+        request,
+        "deadlines/run.html",
+        {"society": the_run.society, "run": the_run, "progress": _progress(the_run)},
+    )
+
+
+@login_required
+def run_progress(request: HttpRequest, society: str, pk: int) -> JsonResponse:
+    response = JsonResponse(_progress(_run_for(request, society, pk)))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def run_resume(request: HttpRequest, society: str, pk: int) -> HttpResponse:
+    the_run = _run_for(request, society, pk)
+    try:
+        reminder_run_resume(run=the_run, by=_user(request))
+    except DeadlineError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The run starts again; no reminder is sent twice."))
+    return redirect("deadlines:run", society, the_run.pk)

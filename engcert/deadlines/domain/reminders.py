@@ -42,66 +42,79 @@ def threshold_due(*, deadline: datetime, now: datetime, days: list[int]) -> int 
 
 
 @dataclass
-class ReminderRun:
+class ReminderCounts:
     applicants: int = 0
     unit_admins: int = 0
 
 
-def _claim_and_send(
-    *,
-    kind: ReminderKind,
-    batch: Batch,
-    recipient: User,
-    unit: Organisation | None,
-    deadline: datetime,
-    days: int,
-    template: str,
-    context: dict[str, object],
-) -> bool:
+@dataclass(frozen=True)
+class DueReminder:
+    """One reminder due now, not yet claimed: listing them all first gives a run its total."""
+
+    kind: ReminderKind
+    batch: Batch
+    recipient: User
+    unit: Organisation | None
+    deadline: datetime
+    days: int
+    template: str
+    context: dict[str, object]
+
+
+def reminder_send(*, due: DueReminder) -> bool:
     """Write the reminder's row and send its email in one transaction: a failed email leaves no
-    row (the next run tries again); a second host blocks on the row, then skips."""
+    row (the next run tries again); a second host blocks on the row, then skips. True if sent."""
+    recipient = due.recipient
     try:
         with transaction.atomic():
             SentReminder.objects.create(
-                kind=kind, batch=batch, recipient=recipient, unit=unit, deadline_at=deadline, days_before=days
+                kind=due.kind,
+                batch=due.batch,
+                recipient=recipient,
+                unit=due.unit,
+                deadline_at=due.deadline,
+                days_before=due.days,
             )
             with translation.override(recipient.language):
                 full = {
-                    **context,
+                    **due.context,
                     "recipient": recipient,
-                    "batch": batch,
-                    "unit": unit,
-                    "deadline": when_text(deadline),
-                    "days": days,
+                    "batch": due.batch,
+                    "unit": due.unit,
+                    "deadline": when_text(due.deadline),
+                    "days": due.days,
                 }
-                subject = render_to_string(f"deadlines/email/{template}_subject.txt", full).strip()
-                body = render_to_string(f"deadlines/email/{template}_body.txt", full)
+                subject = render_to_string(f"deadlines/email/{due.template}_subject.txt", full).strip()
+                body = render_to_string(f"deadlines/email/{due.template}_body.txt", full)
             send_mail(subject, body, None, [recipient.email])
     except IntegrityError:
         return False
     return True
 
 
-def _batches(now: datetime) -> list[Batch]:
-    return list(
+def _batches(now: datetime, society: Organisation | None) -> list[Batch]:
+    batches = (
         Batch.objects.filter(status=BatchStatus.PUBLISHED)
         .filter(Q(closes_at__gt=now) | Q(roster_deadline__gt=now))
         .select_related("society")
+        .order_by("society_id", "pk")
     )
+    if society is not None:
+        batches = batches.filter(society=society)
+    return list(batches)
 
 
-def _remind_applicants(*, batch: Batch, now: datetime, days: list[int]) -> int:
+def _due_applicants(*, batch: Batch, now: datetime, days: list[int]) -> list[DueReminder]:
     due = threshold_due(deadline=batch.closes_at, now=now, days=days)
     if due is None:
-        return 0
-    sent = 0
+        return []
     applications = (
         Application.objects.filter(batch=batch, state__in=REMINDED_STATES)
         .select_related("applicant")
         .order_by("pk")
     )
-    for application in applications:
-        sent += _claim_and_send(
+    return [
+        DueReminder(
             kind=ReminderKind.APPLICATION,
             batch=batch,
             recipient=application.applicant,
@@ -115,7 +128,8 @@ def _remind_applicants(*, batch: Batch, now: datetime, days: list[int]) -> int:
                 "url": f"{settings.SITE_URL}/applications/{application.uid}/",
             },
         )
-    return sent
+        for application in applications
+    ]
 
 
 def unit_roster_counts(*, batch: Batch) -> dict[int, tuple[int, int]]:
@@ -132,16 +146,16 @@ def unit_roster_counts(*, batch: Batch) -> dict[int, tuple[int, int]]:
     return {row["unit_id"]: (row["submitted"], row["waiting"]) for row in rows}
 
 
-def _remind_units(*, batch: Batch, now: datetime, days: list[int]) -> int:
+def _due_units(*, batch: Batch, now: datetime, days: list[int]) -> list[DueReminder]:
     if batch.roster_deadline is None:
-        return 0
+        return []
     due = threshold_due(deadline=batch.roster_deadline, now=now, days=days)
     if due is None:
-        return 0
+        return []
     counts = unit_roster_counts(batch=batch)
     if not counts:
-        return 0
-    sent = 0
+        return []
+    reminders: list[DueReminder] = []
     memberships = (
         Membership.objects.filter(organisation_id__in=counts, role=Role.UNIT_ADMIN, is_active=True)
         .select_related("user", "organisation")
@@ -149,31 +163,43 @@ def _remind_units(*, batch: Batch, now: datetime, days: list[int]) -> int:
     )
     for membership in memberships:
         submitted, waiting = counts[membership.organisation_id]
-        sent += _claim_and_send(
-            kind=ReminderKind.ROSTER,
-            batch=batch,
-            recipient=membership.user,
-            unit=membership.organisation,
-            deadline=batch.roster_deadline,
-            days=due,
-            template="unit",
-            context={
-                "submitted": submitted,
-                "waiting": waiting,
-                "url": f"{settings.SITE_URL}/unit/{membership.organisation.code}/",
-            },
+        reminders.append(
+            DueReminder(
+                kind=ReminderKind.ROSTER,
+                batch=batch,
+                recipient=membership.user,
+                unit=membership.organisation,
+                deadline=batch.roster_deadline,
+                days=due,
+                template="unit",
+                context={
+                    "submitted": submitted,
+                    "waiting": waiting,
+                    "url": f"{settings.SITE_URL}/unit/{membership.organisation.code}/",
+                },
+            )
         )
-    return sent
+    return reminders
 
 
-def deadline_reminders_send(*, now: datetime | None = None) -> ReminderRun:
-    """Send every reminder due now, once."""
-    now = now or timezone.now()
-    run = ReminderRun()
-    for batch in _batches(now):
+def reminders_due(*, now: datetime, society: Organisation | None = None) -> list[DueReminder]:
+    """Every reminder due now (of one society, or of all), sent or not: sending skips those
+    already claimed."""
+    due: list[DueReminder] = []
+    for batch in _batches(now, society):
         policy = deadline_policy_get(society=batch.society)
-        run.applicants += _remind_applicants(
-            batch=batch, now=now, days=policy.days_for(ReminderKind.APPLICATION)
-        )
-        run.unit_admins += _remind_units(batch=batch, now=now, days=policy.days_for(ReminderKind.ROSTER))
-    return run
+        due += _due_applicants(batch=batch, now=now, days=policy.days_for(ReminderKind.APPLICATION))
+        due += _due_units(batch=batch, now=now, days=policy.days_for(ReminderKind.ROSTER))
+    return due
+
+
+def deadline_reminders_send(*, now: datetime | None = None) -> ReminderCounts:
+    """Send every reminder due now, once."""
+    counts = ReminderCounts()
+    for due in reminders_due(now=now or timezone.now()):
+        if reminder_send(due=due):
+            if due.kind == ReminderKind.APPLICATION:
+                counts.applicants += 1
+            else:
+                counts.unit_admins += 1
+    return counts
