@@ -81,7 +81,7 @@ def test_staff_start_a_run_that_counts_the_reminders_due_and_sends_each_once(
         AuditEvent.objects.filter(action="deadlines.reminder_run_started").values_list("actor", "data")
     ) == [(world.staff.pk, {"society": world.society.code})]
     page = client.get(_run_url(world, run))
-    assert "Sent to 3 applicants and 0 unit administrators." in page.content.decode()
+    assert "Reminders sent to applicants: 3; to unit administrators: 0." in page.content.decode()
 
 
 def test_a_second_run_sends_nothing_already_sent(
@@ -235,7 +235,7 @@ def test_cron_records_a_run_per_society_with_reminders_due(world: World) -> None
     assert runs == [(None, ReminderRunStatus.DONE, 2, 2), (None, ReminderRunStatus.DONE, 2, 2)]
     assert [run.sent for run in ReminderRun.objects.order_by("pk")] == [2, 0]
     page = world.client_for(world.staff).get(reverse("deadlines:policy", args=[world.society.code]))
-    assert page.content.decode().count("Scheduled</td>") == 2
+    assert page.content.decode().count("Automatic (cron)</td>") == 2
 
 
 def test_cron_records_no_run_when_nothing_is_due(world: World) -> None:
