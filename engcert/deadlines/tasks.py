@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from engcert.deadlines.domain.reminders import deadline_reminders_send
-
 
 @task()
 def deadline_reminders_send_task() -> dict[str, int]:
-    run = deadline_reminders_send()
-    return {"applicants": run.applicants, "unit_admins": run.unit_admins}
+    """The scheduled sending, recorded as runs like the management command's."""
+    from engcert.deadlines.domain.runs import reminder_runs_scheduled
+
+    runs = reminder_runs_scheduled()
+    return {
+        "applicants": sum(run.sent_applicants for run in runs),
+        "unit_admins": sum(run.sent_unit_admins for run in runs),
+    }
 
 
 @task()

@@ -273,3 +273,16 @@ def test_the_runs_list_reads_as_many_queries_for_three_runs_as_for_one(
     assert one == three
     page = world.client_for(world.staff).get(reverse("deadlines:policy", args=[world.society.code]))
     assert len(page.context["runs"]) == 3
+
+
+def test_the_scheduled_task_records_its_runs_too(world: World) -> None:
+    from engcert.deadlines.tasks import deadline_reminders_send_task
+
+    _drafts_closing_in_two_days(world, count=1)
+
+    result = deadline_reminders_send_task.call()
+
+    assert result == {"applicants": 1, "unit_admins": 0}
+    assert list(ReminderRun.objects.values_list("started_by", "status", "sent_applicants")) == [
+        (None, ReminderRunStatus.DONE, 1)
+    ]
