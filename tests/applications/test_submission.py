@@ -278,7 +278,10 @@ def test_submitting_twice_writes_one_transition_event_and_one_email(
     assert [m.to for m in mail.outbox if m.to == [world.applicant.email]] == [[world.applicant.email]]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Committed transactions, so the two threads see each other. No serialized_rollback: it reloads
+# the content types saved when the database was created, which collide with those an earlier
+# transactional test recreated after its flush (``world`` reloads the data it needs).
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 def test_two_simultaneous_submissions_make_exactly_one_transition(world, complete_draft):
     barrier = threading.Barrier(2)
@@ -383,7 +386,10 @@ def test_a_draft_save_cannot_change_the_life_cycle_fields(world, complete_draft,
     assert transition_events(complete_draft) == []
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Committed transactions, so the two threads see each other. No serialized_rollback: it reloads
+# the content types saved when the database was created, which collide with those an earlier
+# transactional test recreated after its flush (``world`` reloads the data it needs).
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent inserts need PostgreSQL")
 def test_two_simultaneous_starts_make_one_application(world):
     barrier = threading.Barrier(2)
