@@ -1,13 +1,17 @@
-// The issuing page asks the server how far the run has come every two seconds and moves the
-// bar; without JavaScript the page refreshes itself (meta refresh) and says the same.
+// A background job's page (certificate issuance, roster exports and imports, reminder runs) asks
+// the server how far the job has come every two seconds and moves the bar and the counts; when the
+// job stops the page reloads to show the outcome. Without JavaScript the page refreshes itself
+// (meta refresh) and says the same.
+//
+// Markup: an element with data-progress-url (the JSON address: percent, busy and counts), a
+// <span data-bar> inside the bar, and elements named data-done, data-total, data-failed or
+// data-sent for the counts the JSON gives.
 (function () {
   "use strict";
+  var COUNTS = ["done", "total", "failed", "sent"];
   function setup(box) {
     var url = box.getAttribute("data-progress-url");
-    var bar = box.querySelector(".progress-bar span");
-    var done = box.querySelector("[data-done]");
-    var failed = box.querySelector("[data-failed]");
-    var total = box.querySelector("[data-total]");
+    var bar = box.querySelector("[data-bar]");
     var refresh = document.querySelector("meta[http-equiv=refresh]");
     if (refresh) { refresh.parentNode.removeChild(refresh); }
     function poll() {
@@ -15,9 +19,10 @@
         .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
         .then(function (data) {
           if (bar) { bar.style.width = data.percent + "%"; }
-          if (done) { done.textContent = data.done; }
-          if (failed) { failed.textContent = data.failed; }
-          if (total) { total.textContent = data.total; }
+          COUNTS.forEach(function (name) {
+            var field = box.querySelector("[data-" + name + "]");
+            if (field && data[name] !== undefined) { field.textContent = data[name]; }
+          });
           box.setAttribute("aria-valuenow", String(data.percent));
           if (data.busy) { window.setTimeout(poll, 2000); } else { window.location.reload(); }
         })
