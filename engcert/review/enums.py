@@ -29,3 +29,13 @@ TICKED_ITEMS = (
     ChecklistItem.ELIGIBILITY,
     ChecklistItem.UNIT_ENDORSEMENT,
 )
+
+
+class QueueExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Working")
+    DONE = "done", _("Finished")
+    FAILED = "failed", _("Stopped with an error")
+
+
+EXPORT_BUSY = frozenset({QueueExportStatus.QUEUED, QueueExportStatus.RUNNING})

@@ -9,6 +9,7 @@ Identity-document numbers are not exported.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import datetime
 
 from django.db.models import QuerySet
@@ -73,8 +74,17 @@ FIELDS = (
 )
 
 
-def queue_workbook(*, rows: QuerySet[Application]) -> tuple[bytes, int]:
-    """The rows (as `queue_rows` gives them, in order) as an .xlsx file, and how many were written."""
+PROGRESS_EVERY = 500
+
+
+def queue_workbook(
+    *, rows: QuerySet[Application], progress: Callable[[int, int], None] | None = None
+) -> tuple[bytes, int]:
+    """The rows (as `queue_rows` gives them, in order) as an .xlsx file, and how many were written.
+    `progress(done, total)` is called every few hundred rows and once at the end, if given."""
+    total = rows.count() if progress is not None else 0
+    if progress is not None:
+        progress(0, total)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=_("Applications")[:31])
     # Column widths must be set before the first row of a write-only sheet.
@@ -127,6 +137,10 @@ def queue_workbook(*, rows: QuerySet[Application]) -> tuple[bytes, int]:
             ]
         )
         count += 1
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(count, max(total, count))
+    if progress is not None:
+        progress(count, count)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue(), count

@@ -11,7 +11,9 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from engcert.applications.enums import ApplicationState, AssessmentPath
+from engcert.batches.models import Batch
 from engcert.frameworks.models import Grade
+from engcert.organisations.enums import OrganisationKind
 from engcert.organisations.models import Discipline, Organisation
 from engcert.review.selectors_queue import (
     DEFAULT_SORT,
@@ -138,6 +140,18 @@ class QueueFilterForm(forms.Form):
             unit_order=self.unit_order,
             grade_order=self.grade_order,
         )
+
+
+def queue_filter_form(*, society: Organisation, batch: Batch, query: QueryDict) -> QueueFilterForm:
+    """The filter form of a batch's queue read from `query` (the page and its background export)."""
+    return QueueFilterForm(
+        query,
+        grades=list(batch.grades.all()),
+        disciplines=list(Discipline.objects.filter(society=society).order_by("position", "code")),
+        units=list(
+            Organisation.objects.filter(kind=OrganisationKind.UNIT, society=society).order_by("name", "pk")
+        ),
+    )
 
 
 class BulkAction(forms.Form):

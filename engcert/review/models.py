@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from engcert.applications.models import Application, ApplicationSnapshot, InternationalTitle
 from engcert.applications.sections import SECTIONS
-from engcert.review.enums import ReviewOutcome
+from engcert.review.enums import QueueExportStatus, ReviewOutcome
 
 SECTION_CHOICES = [(section.key, section.title) for section in SECTIONS]
 
@@ -146,3 +147,41 @@ class TitleVerification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.number}"
+
+
+class QueueExport(models.Model):
+    """ "Export all filtered" of a batch's work queue, made in the background. It counts as it
+    goes (the progress bar reads it) and can be started again after its worker stopped: the
+    file is written at the end, so running again makes one file, not two."""
+
+    society = models.ForeignKey(
+        "organisations.Organisation", verbose_name=_("society"), on_delete=models.PROTECT, related_name="+"
+    )
+    batch = models.ForeignKey(
+        "batches.Batch", verbose_name=_("batch"), on_delete=models.PROTECT, related_name="queue_exports"
+    )
+    # The filters as the page had them (its query string), applied again by the task.
+    filters = models.CharField(_("filters"), max_length=2000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=QueueExportStatus.choices, default=QueueExportStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(_("to do"), default=0)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    result = models.FileField(_("file made"), upload_to="queue/exports/%Y/%m/", max_length=300, blank=True)
+    message = models.TextField(_("error"), blank=True)
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("work queue export")
+        verbose_name_plural = _("work queue exports")
+
+    def __str__(self) -> str:
+        return f"{self.batch_id} · {self.get_status_display()} {self.done}/{self.total}"

@@ -12,7 +12,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,11 +27,18 @@ from engcert.applications.rules import is_society_staff
 from engcert.audit.domain import audit_event_append
 from engcert.batches.access import get_society_for_staff
 from engcert.batches.models import Batch
-from engcert.organisations.enums import OrganisationKind
-from engcert.organisations.models import Discipline, Organisation, in_reader_language
+from engcert.organisations.models import Organisation, in_reader_language
 from engcert.review.domain import ReviewError, initial_review_pass
+from engcert.review.enums import EXPORT_BUSY, QueueExportStatus
 from engcert.review.exports_queue import queue_workbook
-from engcert.review.forms_queue import SORT_LABELS, BulkAction, QueueFilterForm
+from engcert.review.exports_queue_jobs import (
+    QueueExportError,
+    queue_export_is_stale,
+    queue_export_resume,
+    queue_export_start,
+)
+from engcert.review.forms_queue import SORT_LABELS, BulkAction, QueueFilterForm, queue_filter_form
+from engcert.review.models import QueueExport
 from engcert.review.selectors_queue import (
     STAGE_STATES,
     QueueFilters,
@@ -39,7 +46,6 @@ from engcert.review.selectors_queue import (
     StageCount,
     queue_counts_and_page,
     queue_filter,
-    queue_in_stage,
     queue_order,
     queue_received,
     queue_rows,
@@ -65,14 +71,7 @@ def _load(request: HttpRequest, society: str, pk: int, query: QueryDict) -> _Con
     """The society (404 unless staff there), the batch, and the filters read from `query`."""
     org = get_society_for_staff(user=_user(request), code=society)
     batch = get_object_or_404(Batch, pk=pk, society=org)
-    form = QueueFilterForm(
-        query,
-        grades=list(batch.grades.all()),
-        disciplines=list(Discipline.objects.filter(society=org).order_by("position", "code")),
-        units=list(
-            Organisation.objects.filter(kind=OrganisationKind.UNIT, society=org).order_by("name", "pk")
-        ),
-    )
+    form = queue_filter_form(society=org, batch=batch, query=query)
     return _Context(org, batch, form, form.filters())
 
 
@@ -262,8 +261,13 @@ def queue_bulk(request: HttpRequest, society: str, pk: int) -> HttpResponse:
     action = form.cleaned_data["action"]
     received = queue_received(batch=ctx.batch)
     if action == BulkAction.EXPORT_ALL:
-        chosen = queue_in_stage(queue_filter(received, ctx.filters), ctx.filters.stage)
-        return _export(request, ctx, queue_rows(chosen, filters=ctx.filters), scope="filtered")
+        # A whole batch takes a while: made in the background, its page shows the progress.
+        try:
+            job = queue_export_start(batch=ctx.batch, filters=query.urlencode(), by=_user(request))
+        except QueueExportError as error:
+            messages.error(request, str(error))
+            return redirect(back)
+        return redirect("queue:export", society=ctx.society.code, pk=ctx.batch.pk, job=job.pk)
 
     picks = form.picks()
     uids = [uid for _raw, uid, _state in picks if uid is not None]
@@ -347,3 +351,80 @@ def _export(request: HttpRequest, ctx: _Context, rows: QuerySet[Application], *,
     )
     response["Content-Disposition"] = f'attachment; filename="{ctx.batch.code}-{stamp}.xlsx"'
     return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _export_job_for(request: HttpRequest, society: str, pk: int, job: int) -> tuple[_Context, QueueExport]:
+    """404 unless the person is staff of the society that runs the batch."""
+    ctx = _load(request, society, pk, QueryDict())
+    found = get_object_or_404(
+        QueueExport.objects.select_related("started_by"), pk=job, batch=ctx.batch, society=ctx.society
+    )
+    return ctx, found
+
+
+def _export_progress(job: QueueExport) -> dict[str, object]:
+    stale = queue_export_is_stale(job)
+    return {
+        "status": job.status,
+        "status_label": str(QueueExportStatus(job.status).label),
+        "done": job.done,
+        "total": job.total,
+        "percent": round(100 * job.done / job.total) if job.total else 0,
+        "busy": job.status in EXPORT_BUSY and not stale,
+        "stale": stale,
+    }
+
+
+@login_required
+def export_job(request: HttpRequest, society: str, pk: int, job: int) -> HttpResponse:
+    ctx, the_job = _export_job_for(request, society, pk, job)
+    back = reverse("queue:queue", args=[ctx.society.code, ctx.batch.pk])
+    return render(
+        request,
+        "review/queue_export.html",
+        {
+            "society": ctx.society,
+            "batch": ctx.batch,
+            "job": the_job,
+            "progress": _export_progress(the_job),
+            "back": back + (f"?{the_job.filters}" if the_job.filters else ""),
+        },
+    )
+
+
+@login_required
+def export_progress(request: HttpRequest, society: str, pk: int, job: int) -> JsonResponse:
+    _ctx, the_job = _export_job_for(request, society, pk, job)
+    response = JsonResponse(_export_progress(the_job))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def export_resume(request: HttpRequest, society: str, pk: int, job: int) -> HttpResponse:
+    ctx, the_job = _export_job_for(request, society, pk, job)
+    try:
+        queue_export_resume(export=the_job, by=_user(request))
+    except QueueExportError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The export starts again."))
+    return redirect("queue:export", society=ctx.society.code, pk=ctx.batch.pk, job=the_job.pk)
+
+
+@login_required
+def export_download(request: HttpRequest, society: str, pk: int, job: int) -> FileResponse:
+    ctx, the_job = _export_job_for(request, society, pk, job)
+    if the_job.status != QueueExportStatus.DONE or not the_job.result:
+        raise Http404
+    stamp = timezone.localtime(the_job.created_at).strftime("%Y%m%d-%H%M")
+    return FileResponse(
+        the_job.result.open("rb"),
+        as_attachment=True,
+        filename=f"{ctx.batch.code}-{stamp}.xlsx",
+        content_type=XLSX,
+    )
