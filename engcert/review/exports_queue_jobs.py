@@ -1,4 +1,4 @@
-""" "Export all filtered" of the work queue as a background job that counts as it goes and can
+"""The work queue's "export all filtered" as a background job that counts as it goes and can
 be resumed after its worker stopped (the pattern of the rosters' all-units export): the job
 keeps the filters the page had and applies them again; the file is written once, at the end."""
 

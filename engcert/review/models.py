@@ -150,7 +150,7 @@ class TitleVerification(models.Model):
 
 
 class QueueExport(models.Model):
-    """ "Export all filtered" of a batch's work queue, made in the background. It counts as it
+    """The "export all filtered" of a batch's work queue, made in the background. It counts as it
     goes (the progress bar reads it) and can be started again after its worker stopped: the
     file is written at the end, so running again makes one file, not two."""
 

@@ -52,7 +52,7 @@ def _sheet(response) -> list[list[object]]:
 
 
 def _export_all(world, capture, filters: dict | None = None) -> list[list[object]]:
-    """"Export all filtered": a background job is made, run, and its file downloaded."""
+    """Export all filtered: a background job is made, run, and its file downloaded."""
     with capture(execute=True):
         response = _post(world, "export_all", [], filters=filters)
     job = QueueExport.objects.get()

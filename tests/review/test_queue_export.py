@@ -1,4 +1,4 @@
-""" "Export all filtered" of the work queue runs in the background: a job keeps the page's
+"""The work queue's "export all filtered" runs in the background: a job keeps the page's
 filters, counts the rows as it writes them (the progress page and its JSON read the count),
 and can be resumed after its worker stopped, making one file and one audit event."""
 
