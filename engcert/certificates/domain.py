@@ -50,6 +50,7 @@ from engcert.certificates.numbering import (
 from engcert.certificates.payload import certificate_claims, payload_sign
 from engcert.certificates.pdf import certificate_pdf, certificate_texts, glyph_problems
 from engcert.certificates.signing import pdf_sign
+from engcert.jobs import job_is_stale
 from engcert.organisations.models import Organisation
 from engcert.registration.models import Registration
 
@@ -59,7 +60,6 @@ logger = logging.getLogger(__name__)
 # 32**8 possibilities per format and year, a second draw is already rare.
 NUMBER_ATTEMPTS = 8
 # A running issuance whose last sign of life is older than this may be resumed by staff.
-STALE_AFTER = timedelta(minutes=2)
 PDF_FOLDER = "certificates/pdf"
 
 
@@ -402,10 +402,7 @@ def registrations_waiting(*, batch: Batch) -> QuerySet[Registration]:
 
 def issuance_run_is_stale(run: IssuanceRun, *, now: Any = None) -> bool:
     """A run that says it is working but has shown no sign of life for a while: its worker died."""
-    if run.status not in (IssuanceStatus.RUNNING, IssuanceStatus.QUEUED):
-        return False
-    last = run.heartbeat_at or run.started_at or run.created_at
-    return bool(last < (now or timezone.now()) - STALE_AFTER)
+    return job_is_stale(run, busy=(IssuanceStatus.RUNNING, IssuanceStatus.QUEUED), now=now)
 
 
 def issuance_run_active(*, batch: Batch) -> IssuanceRun | None:

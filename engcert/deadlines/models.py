@@ -200,7 +200,3 @@ class ReminderRun(models.Model):
     @property
     def sent(self) -> int:
         return self.sent_applicants + self.sent_unit_admins
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 0

@@ -29,6 +29,7 @@ from engcert.deadlines.domain.runs import (
 from engcert.deadlines.enums import BUSY, ReminderRunStatus
 from engcert.deadlines.forms import ExtensionForm, PolicyForm
 from engcert.deadlines.models import ReminderRun
+from engcert.jobs import job_progress
 
 
 def _user(request: HttpRequest) -> User:
@@ -127,17 +128,14 @@ def _run_for(request: HttpRequest, society: str, pk: int) -> ReminderRun:
 
 
 def _progress(run: ReminderRun) -> dict[str, object]:
-    stale = reminder_run_is_stale(run)
-    return {
-        "status": run.status,
-        "status_label": str(ReminderRunStatus(run.status).label),
-        "done": run.done,
-        "total": run.total,
-        "sent": run.sent,
-        "percent": run.percent,
-        "busy": run.status in BUSY and not stale,
-        "stale": stale,
-    }
+    return job_progress(
+        run,
+        busy=BUSY,
+        label=str(ReminderRunStatus(run.status).label),
+        done=run.done,
+        total=run.total,
+        sent=run.sent,
+    )
 
 
 @login_required

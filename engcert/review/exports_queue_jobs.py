@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from engcert.accounts.models import User
 from engcert.audit.domain import audit_event_append
 from engcert.batches.models import Batch
+from engcert.jobs import job_is_stale
 from engcert.review.enums import EXPORT_BUSY, QueueExportStatus
 from engcert.review.exports_queue import queue_workbook
 from engcert.review.forms_queue import queue_filter_form
@@ -25,7 +26,6 @@ from engcert.review.models import QueueExport
 from engcert.review.selectors_queue import queue_filter, queue_in_stage, queue_received, queue_rows
 
 logger = logging.getLogger(__name__)
-STALE_AFTER = timedelta(minutes=2)
 FILTERS_MAX = 2000
 
 
@@ -40,10 +40,7 @@ def _check_staff(*, batch: Batch, by: User) -> None:
 
 def queue_export_is_stale(export: QueueExport, *, now: datetime | None = None) -> bool:
     """An export that says it is working but has shown no sign of life for a while: its worker died."""
-    if export.status not in EXPORT_BUSY:
-        return False
-    last = export.heartbeat_at or export.started_at or export.created_at
-    return bool(last < (now or timezone.now()) - STALE_AFTER)
+    return job_is_stale(export, busy=EXPORT_BUSY, now=now)
 
 
 def _enqueue(export_id: int) -> None:

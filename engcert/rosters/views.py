@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from engcert.accounts.models import User
 from engcert.applications.enums import INACTIVE
 from engcert.batches.models import Batch
+from engcert.jobs import job_progress as progress_of
 from engcert.organisations.enums import OrganisationKind
 from engcert.organisations.models import Organisation
 from engcert.rosters.domain.export import roster_export
@@ -129,16 +130,9 @@ def _job_for(request: HttpRequest, society: str, batch: int, pk: int) -> tuple[B
 
 
 def _progress(job: RosterJob) -> dict[str, object]:
-    stale = roster_job_is_stale(job)
-    return {
-        "status": job.status,
-        "status_label": str(RosterJobStatus(job.status).label),
-        "done": job.done,
-        "total": job.total,
-        "percent": round(100 * job.done / job.total) if job.total else 0,
-        "busy": job.status in BUSY and not stale,
-        "stale": stale,
-    }
+    return progress_of(
+        job, busy=BUSY, label=str(RosterJobStatus(job.status).label), done=job.done, total=job.total
+    )
 
 
 @login_required

@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from engcert.certificates.domain import STALE_AFTER, certificate_issue, certificate_policy_get
+from engcert.certificates.domain import certificate_issue, certificate_policy_get
 from engcert.certificates.enums import CertificateStatus, IssuanceStatus
 from engcert.certificates.models import Certificate, IssuanceRun
+from engcert.jobs import STALE_AFTER
 from engcert.registration.models import Registration
 from tests.certificates.issue_helpers import registered_members
 from tests.conftest import World

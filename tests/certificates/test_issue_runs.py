@@ -12,7 +12,6 @@ from django.utils import timezone
 from engcert.applications.enums import ApplicationState as S
 from engcert.applications.models import Application
 from engcert.certificates.domain import (
-    STALE_AFTER,
     CertificateError,
     certificate_issue,
     issuance_run_execute,
@@ -22,6 +21,7 @@ from engcert.certificates.domain import (
 )
 from engcert.certificates.enums import IssuanceStatus
 from engcert.certificates.models import Certificate, IssuanceRun
+from engcert.jobs import STALE_AFTER
 from engcert.registration.models import Registration
 from tests.certificates.issue_helpers import registered_members
 from tests.conftest import World

@@ -23,6 +23,7 @@ from engcert.certificates.domain import (
 from engcert.certificates.enums import IssuanceStatus
 from engcert.certificates.forms import IssueStartForm
 from engcert.certificates.models import Certificate, IssuanceRun
+from engcert.jobs import job_progress
 from engcert.organisations.models import Organisation
 from engcert.registration.models import Registration
 
@@ -82,17 +83,15 @@ def issue(request: HttpRequest, society: str) -> HttpResponse:
 
 
 def _progress(run: IssuanceRun) -> dict[str, object]:
-    stale = issuance_run_is_stale(run)
-    return {
-        "status": run.status,
-        "status_label": str(IssuanceStatus(run.status).label),
-        "done": run.done,
-        "failed": run.failed,
-        "total": run.total,
-        "percent": round(100 * (run.done + run.failed) / run.total) if run.total else 0,
-        "busy": run.status in (IssuanceStatus.QUEUED, IssuanceStatus.RUNNING) and not stale,
-        "stale": stale,
-    }
+    progress = job_progress(
+        run,
+        busy=(IssuanceStatus.QUEUED, IssuanceStatus.RUNNING),
+        label=str(IssuanceStatus(run.status).label),
+        done=run.done + run.failed,
+        total=run.total,
+    )
+    # The page counts issued and failed apart; the bar counts both.
+    return {**progress, "done": run.done, "failed": run.failed}
 
 
 def _run_for(request: HttpRequest, society: str, pk: int) -> tuple[Organisation, IssuanceRun]:

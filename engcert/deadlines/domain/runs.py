@@ -6,7 +6,7 @@ roster jobs)."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import F, QuerySet
@@ -19,11 +19,11 @@ from engcert.deadlines.domain.policy import DeadlineError
 from engcert.deadlines.domain.reminders import reminder_send, reminders_due
 from engcert.deadlines.enums import BUSY, ReminderKind, ReminderRunStatus
 from engcert.deadlines.models import ReminderRun
+from engcert.jobs import job_is_stale
 from engcert.organisations.enums import OrganisationKind
 from engcert.organisations.models import Organisation
 
 logger = logging.getLogger(__name__)
-STALE_AFTER = timedelta(minutes=2)
 RECENT = 20
 
 # from-status → the statuses a run may move to. A run is resumed (→ QUEUED) only once it has
@@ -50,10 +50,7 @@ def reminder_run_list(*, society: Organisation, limit: int = RECENT) -> QuerySet
 
 def reminder_run_is_stale(run: ReminderRun, *, now: datetime | None = None) -> bool:
     """A run that says it is working but has shown no sign of life for a while: its worker died."""
-    if run.status not in BUSY:
-        return False
-    last = run.heartbeat_at or run.started_at or run.created_at
-    return bool(last < (now or timezone.now()) - STALE_AFTER)
+    return job_is_stale(run, busy=BUSY, now=now)
 
 
 def _enqueue(run_id: int) -> None:

@@ -27,13 +27,13 @@ from engcert.applications.rules import is_society_staff
 from engcert.audit.domain import audit_event_append
 from engcert.batches.access import get_society_for_staff
 from engcert.batches.models import Batch
+from engcert.jobs import job_progress
 from engcert.organisations.models import Organisation, in_reader_language
 from engcert.review.domain import ReviewError, initial_review_pass
 from engcert.review.enums import EXPORT_BUSY, QueueExportStatus
 from engcert.review.exports_queue import queue_workbook
 from engcert.review.exports_queue_jobs import (
     QueueExportError,
-    queue_export_is_stale,
     queue_export_resume,
     queue_export_start,
 )
@@ -366,16 +366,9 @@ def _export_job_for(request: HttpRequest, society: str, pk: int, job: int) -> tu
 
 
 def _export_progress(job: QueueExport) -> dict[str, object]:
-    stale = queue_export_is_stale(job)
-    return {
-        "status": job.status,
-        "status_label": str(QueueExportStatus(job.status).label),
-        "done": job.done,
-        "total": job.total,
-        "percent": round(100 * job.done / job.total) if job.total else 0,
-        "busy": job.status in EXPORT_BUSY and not stale,
-        "stale": stale,
-    }
+    return job_progress(
+        job, busy=EXPORT_BUSY, label=str(QueueExportStatus(job.status).label), done=job.done, total=job.total
+    )
 
 
 @login_required

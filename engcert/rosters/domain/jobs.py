@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from engcert.accounts.models import User
 from engcert.audit.domain import audit_event_append
 from engcert.batches.models import Batch
+from engcert.jobs import job_is_stale
 from engcert.organisations.models import Organisation
 from engcert.privacy.crypto import blind_index
 from engcert.rosters.domain.export import roster_export_all
@@ -29,7 +29,6 @@ from engcert.rosters.models import RosterImport, RosterJob, RosterRow
 from engcert.spreadsheets.reading import ImportFileError, RowProblem
 
 logger = logging.getLogger(__name__)
-STALE_AFTER = timedelta(minutes=2)
 _ROW_FIELDS = (
     "seq", "full_name", "gender", "birth_month", "id_type", "id_number", "employer", "department_position",
     "title", "degree", "institution", "major", "grade_text", "grade", "discipline_text", "discipline",
@@ -48,10 +47,7 @@ def _check_staff(*, batch: Batch, by: User) -> None:
 
 def roster_job_is_stale(job: RosterJob, *, now: Any = None) -> bool:
     """A job that says it is working but has shown no sign of life for a while: its worker died."""
-    if job.status not in BUSY:
-        return False
-    last = job.heartbeat_at or job.started_at or job.created_at
-    return bool(last < (now or timezone.now()) - STALE_AFTER)
+    return job_is_stale(job, busy=BUSY, now=now)
 
 
 def _enqueue(job_id: int) -> None:
