@@ -31,6 +31,13 @@ system-run:
 system-test:
 	@scripts/ensure-debs $(TEST_DEBS)
 
+# The browser tests' axe-core (package.json pins it, package-lock.json its exact build); installed
+# again when either file changes.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "engcert's browser tests need Node.js and npm: install Debian's packages nodejs npm (sudo apt-get install nodejs npm)" >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	@touch $@
+
 messages: $(VENV)/.run-installed system-run
 	@cd engcert && ../$(BIN)/python ../manage.py compilemessages -v0
 
@@ -58,7 +65,7 @@ lint: $(VENV)/.test-installed
 typecheck: $(VENV)/.test-installed
 	$(BIN)/mypy engcert
 
-test: $(VENV)/.test-installed system-test messages postgres lint typecheck
+test: $(VENV)/.test-installed system-test node_modules/.installed messages postgres lint typecheck
 	@echo "== suite on SQLite =="
 	ENGCERT_DB=sqlite $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 	@echo "== suite on PostgreSQL =="
@@ -68,4 +75,4 @@ bench: $(VENV)/.test-installed system-test messages postgres
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) var .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .hypothesis node_modules
