@@ -90,6 +90,20 @@ def needs_rotation(token: str) -> bool:
     return key_id != _key_ring()[0].key_id
 
 
+def key_ids() -> tuple[str, ...]:
+    """Ids of the keys in the ring, newest (the one `encrypt` uses) first."""
+    return tuple(key.key_id for key in _key_ring())
+
+
+def token_key_id(token: str) -> str | None:
+    """Id of the key a token was encrypted with, or None when it is not a token."""
+    try:
+        key_id, _payload = _split_token(token)
+    except DecryptionError:
+        return None
+    return key_id
+
+
 def blind_index(value: str) -> str:
     """Hex HMAC-SHA256 of the normalised value under the index key.
 
@@ -99,6 +113,18 @@ def blind_index(value: str) -> str:
     """
     normalised = "".join(unicodedata.normalize("NFKC", value).split()).upper()
     return hmac.new(_index_key(), normalised.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def key_fingerprints() -> dict[str, object]:
+    """What identifies the configured keys without revealing them: each field key's id with the
+    SHA-256 of its bytes (newest first), and the SHA-256 of the blind-index key. A backup records
+    these, so a restore can tell whether the keys that can read its data are configured."""
+    return {
+        "field_keys": [
+            {"id": key.key_id, "sha256": hashlib.sha256(key.key).hexdigest()} for key in _key_ring()
+        ],
+        "index_key_sha256": hashlib.sha256(_index_key()).hexdigest(),
+    }
 
 
 def _associated_data(key_id: str) -> bytes:
