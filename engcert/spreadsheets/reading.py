@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -19,8 +20,8 @@ from typing import IO
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 from openpyxl.cell.cell import Cell  # type: ignore[import-untyped]
+from openpyxl.utils import column_index_from_string  # type: ignore[import-untyped]
 from openpyxl.utils.datetime import from_excel  # type: ignore[import-untyped]
-from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
 from engcert.privacy.identity_documents import DocumentType
@@ -29,6 +30,18 @@ EARLIEST_DATE = date(1950, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
 # Where the header row may be: a title line or two above it is common in society files.
 HEADER_SEARCH_ROWS = 10
+# A workbook is a zip of XML files: reading costs what it unpacks to, not what it weighs. A real
+# list of ten thousand people unpacks to a few megabytes; a "zip bomb" of a few kilobytes
+# unpacks to gigabytes and would take the server's memory with it.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+# More rows than any society's list; a sheet merged or filled down to row 1,048,576 is refused
+# rather than read cell by cell for minutes.
+MAX_ROWS = 100_000
+# openpyxl makes an object for every cell of a merged range while it opens the file.
+MAX_MERGED_CELLS = 200_000
+_MERGE_REF = re.compile(
+    rb"<(?:\w+:)?mergeCell\s+ref=\"\$?([A-Z]{1,3})\$?(\d{1,7}):\$?([A-Z]{1,3})\$?(\d{1,7})\""
+)
 PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{5,22}[0-9]$")
 
 
@@ -179,6 +192,7 @@ def merged_cells(sheet: Worksheet, layout: Layout) -> dict[tuple[int, int], str]
     for merged in sheet.merged_cells.ranges:
         if merged.max_row <= layout.header_row:
             continue
+        rows_bounded(last_row=merged.max_row, layout=layout)
         for row in range(max(merged.min_row, layout.header_row + 1), merged.max_row + 1):
             for column in range(merged.min_col, merged.max_col + 1):
                 if column in wanted:
@@ -197,13 +211,96 @@ def last_filled_row(sheet: Worksheet, layout: Layout) -> int:
         if column in wanted and cell.value is not None and str(cell.value).strip()
     ]
     merged: list[int] = [m.max_row for m in sheet.merged_cells.ranges if m.max_row > layout.header_row]
-    return max([layout.header_row, *filled, *merged])
+    return rows_bounded(last_row=max([layout.header_row, *filled, *merged]), layout=layout)
+
+
+def rows_bounded(*, last_row: int, layout: Layout) -> int:
+    """`last_row`, when the rows under the header are no more than engcert reads in one file."""
+    if last_row - layout.header_row > MAX_ROWS:
+        raise ImportFileError(
+            _(
+                "The sheet has rows down to row %(row)s; engcert reads at most %(count)s rows under the header. "
+                "Please delete the empty rows below the list (or unmerge them) or split the list into several files."
+            )
+            % {"row": last_row, "count": MAX_ROWS}
+        )
+    return last_row
+
+
+def workbook_size_check(source: Path | IO[bytes], name: str) -> None:
+    """ImportFileError when the workbook would unpack to more than engcert reads, judged by
+    the sizes its zip directory declares (Python's zip reader never unpacks more than that)."""
+    position = None if isinstance(source, Path) else source.tell()
+    try:
+        with zipfile.ZipFile(source) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return  # not a zip at all: load_workbook says so in its own words
+    finally:
+        if position is not None and not isinstance(source, Path):
+            source.seek(position)
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportFileError(
+            _(
+                "%(name)s would unpack to %(size)s MB, more than the %(limit)s MB engcert reads; "
+                "please send a list without pictures or extra sheets, or split it into several files."
+            )
+            % {"name": name, "size": unpacked // 1048576, "limit": MAX_UNPACKED_BYTES // 1048576}
+        )
+    merged = _merged_extent(source, [m.filename for m in members if m.filename.startswith("xl/worksheets/")])
+    if merged is not None:
+        last_row, cells = merged
+        if last_row > MAX_ROWS or cells > MAX_MERGED_CELLS:
+            raise ImportFileError(
+                _(
+                    "%(name)s has cells merged down to row %(row)s (%(cells)s cells in all); please unmerge "
+                    "the cells below the list and send it again."
+                )
+                % {"name": name, "row": last_row, "cells": cells}
+            )
+
+
+def _merged_extent(source: Path | IO[bytes], parts: list[str]) -> tuple[int, int] | None:
+    """The last row any merged range reaches and how many cells the ranges cover, read from
+    the sheets' XML before openpyxl makes an object of every merged cell."""
+    position = None if isinstance(source, Path) else source.tell()
+    last_row = cells = 0
+    try:
+        with zipfile.ZipFile(source) as archive:
+            for part in parts:
+                with archive.open(part) as handle:
+                    tail = b""
+                    for chunk in iter(lambda: handle.read(1 << 20), b""):
+                        text = tail + chunk
+                        for match in _MERGE_REF.finditer(text):
+                            first, top, last, bottom = match.groups()
+                            rows = abs(int(bottom) - int(top)) + 1
+                            columns = (
+                                abs(
+                                    column_index_from_string(last.decode())
+                                    - column_index_from_string(first.decode())
+                                )
+                                + 1
+                            )
+                            last_row, cells = max(last_row, int(bottom), int(top)), cells + rows * columns
+                        tail = text[-64:]
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error):
+        return None  # a damaged file: load_workbook refuses it in its own words
+    finally:
+        if position is not None and not isinstance(source, Path):
+            source.seek(position)
+    return last_row, cells
 
 
 def open_sheet(source: Path | IO[bytes], name: str) -> Worksheet:
+    workbook_size_check(source, name)
     try:
         workbook = load_workbook(source, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
+    # A damaged or hand-made file fails deep inside openpyxl, zipfile, zlib or the XML parser,
+    # each in its own way (zlib.error, ParseError, AttributeError, IndexError...): whatever it
+    # is, the file is not a workbook engcert can read, which is what the person needs to know.
+    except Exception as error:
         raise ImportFileError(
             _(
                 "%(name)s is not an Excel workbook (.xlsx) engcert can read; please save the list as "
