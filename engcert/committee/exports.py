@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 from engcert.committee.enums import DECIDED, Outcome
 from engcert.committee.models import Meeting, MeetingMember
 from engcert.committee.selectors import AgendaRow, agenda_rows, committee_policy_for, meeting_members
-from engcert.review.exports_queue import cell_text
+from engcert.spreadsheets.writing import cell_text
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
 from openpyxl.styles import Font  # type: ignore[import-untyped]
 
 from engcert.cpd.selectors import ComplianceRow
-from engcert.review.exports_queue import cell_text
+from engcert.spreadsheets.writing import cell_text
 
 
 def compliance_workbook(*, rows: list[ComplianceRow]) -> bytes:

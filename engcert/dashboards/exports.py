@@ -10,13 +10,7 @@ from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
 from openpyxl.styles import Font  # type: ignore[import-untyped]
 
 from engcert.dashboards.selectors import Cell, Table
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell_text(value: str) -> str:
-    """Text safe to put in a spreadsheet cell: never read as a formula."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+from engcert.spreadsheets.writing import cell_text
 
 
 def _cell(value: Cell) -> Cell:

@@ -23,13 +23,7 @@ from openpyxl.styles import Font  # type: ignore[import-untyped]
 from engcert.applications.enums import ApplicationState, AssessmentPath
 from engcert.applications.models import Application
 from engcert.organisations.models import in_reader_language
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell_text(value: str) -> str:
-    """Text safe to put in a spreadsheet cell: never read as a formula."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+from engcert.spreadsheets.writing import cell_text
 
 
 def _headers() -> list[str]:

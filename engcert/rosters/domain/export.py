@@ -20,9 +20,8 @@ from engcert.applications.models.sections import Achievement, Education
 from engcert.batches.models import Batch
 from engcert.organisations.models import Organisation
 from engcert.rosters.columns import NO, ROSTER_COLUMNS, TITLE_TEMPLATE, YES
+from engcert.spreadsheets.writing import cell_text as neutralise
 
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV/formula injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _DEGREE_ORDER: dict[str, int] = {
     Degree.DOCTOR: 0,
@@ -44,11 +43,6 @@ _WIDTHS = {
     "phone": 14,
 }
 _TEXT_KEYS = frozenset({"document_number", "phone"})
-
-
-def neutralise(value: str) -> str:
-    """Text a spreadsheet shows as written and never runs: a leading quote before = + - @."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
 def roster_applications(*, batch: Batch, unit: Organisation | None = None) -> QuerySet[Application]:
