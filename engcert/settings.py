@@ -126,6 +126,17 @@ if DB_ENGINE == "postgres":
             "TEST": {"NAME": env_str("ENGCERT_TEST_DB_NAME", "test_engcert")},
         }
     }
+    # An optional streaming replica of that primary. Only reads that tolerate a moment's lag go
+    # there, and only from the views that say so (engcert/replica.py); the rest stays on the primary.
+    REPLICA_HOST = env_str("ENGCERT_DB_REPLICA_HOST", "")
+    if REPLICA_HOST:
+        DATABASES["replica"] = {
+            **DATABASES["default"],
+            "NAME": env_str("ENGCERT_DB_REPLICA_NAME", DATABASES["default"]["NAME"]),
+            "HOST": REPLICA_HOST,
+            "PORT": env_str("ENGCERT_DB_REPLICA_PORT", DATABASES["default"]["PORT"]),
+            "TEST": {"MIRROR": "default"},
+        }
 elif DB_ENGINE == "sqlite":
     DATABASES = {
         "default": {
@@ -138,6 +149,7 @@ else:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("ENGCERT_DB must be 'sqlite' or 'postgres'")
+DATABASE_ROUTERS = ["engcert.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -169,9 +181,18 @@ STATICFILES_DIRS = [BASE_DIR / "engcert" / "static"]
 
 # Uploads go through Django's storage API; production may configure an S3-compatible store.
 MEDIA_ROOT = env_path("ENGCERT_MEDIA_ROOT", DATA_DIR / "media")
-STORAGES = {
+# With ENGCERT_S3_BUCKET set, uploads and generated files (certificates, exports) go to that
+# bucket of an S3-compatible store (AWS S3, MinIO, Ceph, Alibaba OSS, Tencent COS ...): every object
+# private, and any address the storage makes for one is signed and expires. engcert itself never
+# hands such an address out: each download goes through a view that checks who asks and streams
+# the bytes through the storage API.
+S3_BUCKET = env_str("ENGCERT_S3_BUCKET", "")
+STORAGES: dict[str, dict[str, object]] = {
     "default": {
-        "BACKEND": env_str("ENGCERT_FILE_STORAGE", "django.core.files.storage.FileSystemStorage"),
+        "BACKEND": env_str(
+            "ENGCERT_FILE_STORAGE",
+            "storages.backends.s3.S3Storage" if S3_BUCKET else "django.core.files.storage.FileSystemStorage",
+        ),
     },
     "staticfiles": {
         "BACKEND": env_str(
@@ -180,6 +201,27 @@ STORAGES = {
         ),
     },
 }
+if S3_BUCKET:
+    STORAGES["default"]["OPTIONS"] = {
+        "bucket_name": S3_BUCKET,
+        # Empty: AWS itself; otherwise the store's address, e.g. https://minio.internal:9000
+        "endpoint_url": env_str("ENGCERT_S3_ENDPOINT_URL", "") or None,
+        "region_name": env_str("ENGCERT_S3_REGION", "") or None,
+        # Empty: the machine's own credentials (instance role, AWS_* variables, ~/.aws).
+        "access_key": env_str("ENGCERT_S3_ACCESS_KEY_ID", "") or None,
+        "secret_key": env_str("ENGCERT_S3_SECRET_ACCESS_KEY", "") or None,
+        # Folder inside the bucket, so that one bucket can hold several sites.
+        "location": env_str("ENGCERT_S3_PREFIX", ""),
+        # MinIO and most self-hosted stores want "path"; AWS and the big clouds "virtual".
+        "addressing_style": env_str("ENGCERT_S3_ADDRESSING_STYLE", "") or None,
+        "signature_version": "s3v4",
+        "custom_domain": env_str("ENGCERT_S3_CUSTOM_DOMAIN", "") or None,
+        "default_acl": "private",
+        "querystring_auth": True,
+        "querystring_expire": env_int("ENGCERT_S3_URL_SECONDS", 300),
+        # Never replace an object under the same name: the storage picks a free name instead.
+        "file_overwrite": False,
+    }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("ENGCERT_MAX_REQUEST_BYTES", 12 * 1024 * 1024)
 ENGCERT_MAX_UPLOAD_BYTES = env_int("ENGCERT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
@@ -281,6 +323,15 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Behind TLS (see the README's deployment guide): redirect plain HTTP to HTTPS, except the load
+# balancer's health check, which probes the app servers over plain HTTP; and tell browsers to use
+# HTTPS only (HSTS) for this many seconds, for the subdomains too, and whether the site asks to be
+# on the browsers' built-in HTTPS-only list. All off by default: `make serve` answers plain HTTP.
+SECURE_SSL_REDIRECT = env_bool("ENGCERT_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("ENGCERT_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ENGCERT_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("ENGCERT_HSTS_PRELOAD", False)
 
 LOGGING = {
     "version": 1,

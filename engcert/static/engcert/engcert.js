@@ -2,7 +2,17 @@
 (function () {
   "use strict";
 
-  // Sortable tables: click a header marked data-sort.
+  // Sortable tables: a header marked data-sort gets a button (reached with Tab, pressed with
+  // Enter or Space) that sorts by its column; the header's aria-sort says the order.
+  function sortButton(th) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "sort-button";
+    while (th.firstChild) { button.appendChild(th.firstChild); }
+    th.appendChild(button);
+    button.addEventListener("click", function () { sortTable(th); });
+  }
+
   function sortTable(th) {
     var table = th.closest("table");
     var index = Array.prototype.indexOf.call(th.parentNode.children, th);
@@ -134,16 +144,53 @@
     });
   }
 
+  // Boxes that scroll (a wide table on a phone, the pledge's text, the states diagram) take the
+  // keyboard's focus while their content overflows, so that the arrow keys scroll them; named
+  // after their table's caption or the heading above them.
+  var SCROLLERS = ".table-wrap, .diagram-scroll, .pledge-text, .statement-text, pre";
+  var scrollerTimer = 0;
+  function scrollerName(box) {
+    var caption = box.querySelector("caption");
+    if (caption) { return caption.textContent.trim(); }
+    for (var node = box; node && node !== document.body; node = node.parentElement) {
+      for (var before = node.previousElementSibling; before; before = before.previousElementSibling) {
+        if (/^H[1-4]$/.test(before.tagName)) { return before.textContent.trim(); }
+      }
+    }
+    return "";
+  }
+  function keyboardScrollers() {
+    document.querySelectorAll(SCROLLERS).forEach(function (box) {
+      var overflows = box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1;
+      var made = box.hasAttribute("data-scroll-focus");
+      if (overflows && !made && !box.hasAttribute("tabindex")) {
+        box.tabIndex = 0;
+        box.setAttribute("data-scroll-focus", "");
+        var name = scrollerName(box);
+        if (name && !box.hasAttribute("role")) {
+          box.setAttribute("data-scroll-focus", "named");
+          box.setAttribute("role", "region");
+          box.setAttribute("aria-label", name);
+        }
+      } else if (!overflows && made) {
+        if (box.getAttribute("data-scroll-focus") === "named") { box.removeAttribute("role"); box.removeAttribute("aria-label"); }
+        box.removeAttribute("tabindex");
+        box.removeAttribute("data-scroll-focus");
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.documentElement.classList.add("js");
     document.querySelectorAll("[data-formset]").forEach(setupFormset);
     document.querySelectorAll("textarea[data-charcount]").forEach(setupCharCount);
     document.querySelectorAll("button[data-confirm]").forEach(confirmButton);
     document.querySelectorAll("form[data-reveal]").forEach(setupReveal);
-    document.querySelectorAll("th[data-sort]").forEach(function (th) {
-      th.tabIndex = 0;
-      th.addEventListener("click", function () { sortTable(th); });
-      th.addEventListener("keydown", function (e) { if (e.key === "Enter") { sortTable(th); } });
+    document.querySelectorAll("th[data-sort]").forEach(sortButton);
+    keyboardScrollers();
+    window.addEventListener("resize", function () {
+      window.clearTimeout(scrollerTimer);
+      scrollerTimer = window.setTimeout(keyboardScrollers, 200);
     });
     document.querySelectorAll("input[data-filter-table]").forEach(function (input) {
       input.addEventListener("input", function () { filterTable(input); });
