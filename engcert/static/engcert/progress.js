@@ -4,8 +4,8 @@
 // (meta refresh) and says the same.
 //
 // Markup: an element with data-progress-url (the JSON address: percent, busy and counts), a
-// <span data-bar> inside the bar, and elements named data-done, data-total, data-failed or
-// data-sent for the counts the JSON gives.
+// <span data-bar> inside the bar (role="progressbar", whose aria-valuenow follows), and elements
+// named data-done, data-total, data-failed or data-sent for the counts the JSON gives.
 (function () {
   "use strict";
   var COUNTS = ["done", "total", "failed", "sent"];
@@ -23,7 +23,7 @@
             var field = box.querySelector("[data-" + name + "]");
             if (field && data[name] !== undefined) { field.textContent = data[name]; }
           });
-          box.setAttribute("aria-valuenow", String(data.percent));
+          if (bar) { bar.parentNode.setAttribute("aria-valuenow", String(data.percent)); }
           if (data.busy) { window.setTimeout(poll, 2000); } else { window.location.reload(); }
         })
         .catch(function () { window.setTimeout(poll, 5000); });
