@@ -132,9 +132,9 @@ if DB_ENGINE == "postgres":
     if REPLICA_HOST:
         DATABASES["replica"] = {
             **DATABASES["default"],
-            "NAME": env_str("ENGCERT_DB_REPLICA_NAME", DATABASES["default"]["NAME"]),
+            "NAME": env_str("ENGCERT_DB_REPLICA_NAME", "") or str(DATABASES["default"]["NAME"]),
             "HOST": REPLICA_HOST,
-            "PORT": env_str("ENGCERT_DB_REPLICA_PORT", DATABASES["default"]["PORT"]),
+            "PORT": env_str("ENGCERT_DB_REPLICA_PORT", "") or str(DATABASES["default"]["PORT"]),
             "TEST": {"MIRROR": "default"},
         }
 elif DB_ENGINE == "sqlite":

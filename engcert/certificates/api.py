@@ -23,6 +23,7 @@ from engcert.certificates.verification import (
 )
 from engcert.frameworks.models import Grade
 from engcert.organisations.models import Discipline
+from engcert.replica import replica_reads
 
 router = Router(tags=["certificates"])
 
@@ -160,6 +161,12 @@ class RegisterFilter(Schema):
     auth=None,
 )
 def register_search(request: HttpRequest, filters: Query[RegisterFilter]) -> Status[object]:
+    # The public register may be a moment behind its primary, so a replica may serve it.
+    with replica_reads():
+        return _register_search(filters)
+
+
+def _register_search(filters: RegisterFilter) -> Status[object]:
     texts = (filters.q, filters.unit, filters.discipline, filters.grade, filters.society)
     if any("\x00" in text for text in texts):
         # PostgreSQL refuses a NUL in a query's text; no name, unit or code holds one.

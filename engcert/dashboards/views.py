@@ -15,6 +15,7 @@ from engcert.dashboards.charts import bar_chart, funnel_chart
 from engcert.dashboards.exports import table_workbook
 from engcert.dashboards.selectors import Dashboard, Table, dashboard_batches, dashboard_get
 from engcert.organisations.models import Organisation
+from engcert.replica import reads_from_replica
 
 
 def _user(request: HttpRequest) -> User:
@@ -52,6 +53,8 @@ def _page(request: HttpRequest, society: Organisation, batch: Batch | None) -> H
     )
 
 
+# Dashboards count what has happened; a moment's lag is fine, so a replica may serve them.
+@reads_from_replica
 @login_required
 def dashboard(request: HttpRequest, society: str) -> HttpResponse:
     """Across all the society's batches; choosing a batch in the selector opens its own page."""
@@ -63,6 +66,7 @@ def dashboard(request: HttpRequest, society: str) -> HttpResponse:
     return _page(request, org, None)
 
 
+@reads_from_replica
 @login_required
 def batch_dashboard(request: HttpRequest, society: str, pk: int) -> HttpResponse:
     org = get_society_for_dashboard(user=_user(request), code=society)
@@ -91,12 +95,14 @@ def _xlsx(board: Dashboard, key: str) -> HttpResponse:
     return response
 
 
+@reads_from_replica
 @login_required
 def dashboard_xlsx(request: HttpRequest, society: str, table: str) -> HttpResponse:
     org = get_society_for_dashboard(user=_user(request), code=society)
     return _xlsx(dashboard_get(society=org), table)
 
 
+@reads_from_replica
 @login_required
 def batch_dashboard_xlsx(request: HttpRequest, society: str, pk: int, table: str) -> HttpResponse:
     org = get_society_for_dashboard(user=_user(request), code=society)

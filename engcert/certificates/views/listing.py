@@ -24,6 +24,7 @@ from engcert.certificates.listing import (
     register_listing_update,
     register_row,
 )
+from engcert.replica import reads_from_replica
 
 
 def register_query_from(data: dict[str, str]) -> tuple[RegisterSearchForm, RegisterQuery]:
@@ -40,6 +41,8 @@ def register_query_from(data: dict[str, str]) -> tuple[RegisterSearchForm, Regis
     )
 
 
+# The public register may be a moment behind its primary, so a replica may serve it.
+@reads_from_replica
 @require_GET
 def register(request: HttpRequest) -> HttpResponse:
     form, query = register_query_from(request.GET.dict())
