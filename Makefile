@@ -55,6 +55,13 @@ run: $(VENV)/.run-installed system-run messages
 	trap "kill $$worker $$schedule 2>/dev/null" EXIT INT TERM; \
 	ENGCERT_DEBUG=true $(MANAGE) runserver $(HOST):$(PORT)
 
+# The production profile on one machine: PostgreSQL, gunicorn with several workers, the task worker
+# and the scheduled commands (README, "Running in production"). TLS=proxy behind a TLS proxy.
+SCHEDULED_COMMANDS := close_public_notices send_score_sheet_reminders send_renewal_reminders \
+	send_referee_reminders send_deadline_reminders expire_certificates
+serve: $(VENV)/.run-installed system-run messages
+	@HOST=$(HOST) PORT=$(PORT) SCHEDULED_COMMANDS="$(SCHEDULED_COMMANDS)" scripts/serve
+
 postgres:
 	@scripts/ensure-postgres
 
