@@ -16,7 +16,7 @@ from engcert.batches.models import Batch
 from engcert.jobs import job_progress as progress_of
 from engcert.organisations.enums import OrganisationKind
 from engcert.organisations.models import Organisation
-from engcert.rosters.domain.export import roster_export
+from engcert.rosters.domain.export import roster_export, roster_identity_numbers_viewed
 from engcert.rosters.domain.jobs import (
     RosterError,
     roster_export_all_start,
@@ -25,7 +25,7 @@ from engcert.rosters.domain.jobs import (
     roster_job_resume,
 )
 from engcert.rosters.domain.reconcile import roster_reconcile
-from engcert.rosters.enums import BUSY, RosterJobStatus
+from engcert.rosters.enums import BUSY, RosterJobKind, RosterJobStatus
 from engcert.rosters.forms import RosterUploadForm
 from engcert.rosters.models import RosterImport, RosterJob
 
@@ -105,6 +105,7 @@ def batch_rosters(request: HttpRequest, society: str, batch: int) -> HttpRespons
 def export_unit(request: HttpRequest, society: str, batch: int, unit: int) -> HttpResponse:
     the_batch = _batch_for(request, society, batch)
     the_unit = get_object_or_404(Organisation, pk=unit, society=the_batch.society, kind=OrganisationKind.UNIT)
+    roster_identity_numbers_viewed(batch=the_batch, unit=the_unit, by=_user(request))
     data = roster_export(batch=the_batch, unit=the_unit)
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="roster-{the_batch.code}-{the_unit.code}.xlsx"'
@@ -178,6 +179,9 @@ def job_download(request: HttpRequest, society: str, batch: int, pk: int) -> Fil
     the_batch, the_job = _job_for(request, society, batch, pk)
     if the_job.status != RosterJobStatus.DONE or not the_job.result:
         raise Http404
+    if the_job.kind == RosterJobKind.EXPORT_ALL:
+        # The file lists the batch's roster as it was made; those applications are logged.
+        roster_identity_numbers_viewed(batch=the_batch, by=_user(request))
     return FileResponse(
         the_job.result.open("rb"),
         as_attachment=True,

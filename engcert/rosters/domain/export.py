@@ -6,9 +6,10 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
@@ -19,8 +20,12 @@ from engcert.applications.models import Application
 from engcert.applications.models.sections import Achievement, Education
 from engcert.batches.models import Batch
 from engcert.organisations.models import Organisation
+from engcert.privacy.domain import identity_number_views_record
 from engcert.rosters.columns import NO, ROSTER_COLUMNS, TITLE_TEMPLATE, YES
 from engcert.spreadsheets.writing import cell_text as neutralise
+
+if TYPE_CHECKING:
+    from engcert.accounts.models import User
 
 _SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _DEGREE_ORDER: dict[str, int] = {
@@ -101,6 +106,22 @@ def _education_and_titles(
         .values_list("application_id", "title")
     )
     return education, titles
+
+
+def roster_identity_numbers_viewed(*, batch: Batch, by: User, unit: Organisation | None = None) -> int:
+    """Log that `by` is given the full document number of every application the roster lists
+    (the roster carries them unmasked, as 附件3 requires). Call it when the file is handed over."""
+    ids = roster_applications(batch=batch, unit=unit).exclude(id_number="").values_list("pk", flat=True)
+    if unit is None:
+        purpose = gettext("Roster of every unit exported for batch %(batch)s") % {"batch": batch.code}
+    else:
+        purpose = gettext("Roster of %(unit)s exported for batch %(batch)s") % {
+            "unit": unit.code,
+            "batch": batch.code,
+        }
+    return identity_number_views_record(
+        viewer=by, subject_type="application", subject_ids=ids, purpose=purpose
+    )
 
 
 def roster_rows(applications: QuerySet[Application]) -> Iterator[dict[str, Any]]:

@@ -64,12 +64,13 @@ def engineers(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def roster(request: HttpRequest, code: str, batch: int) -> HttpResponse:
     """The unit's roster (附件3) for one batch, made from its engineers' submitted applications."""
-    from engcert.rosters.domain.export import roster_export
+    from engcert.rosters.domain.export import roster_export, roster_identity_numbers_viewed
 
     unit = get_unit_for_admin(user=_user(request), code=code)
     found = next((b for b in roster_batches(unit=unit) if b.pk == batch), None)
     if found is None:
         raise Http404
+    roster_identity_numbers_viewed(batch=found, unit=unit, by=_user(request))
     response = HttpResponse(
         roster_export(batch=found, unit=unit),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
