@@ -46,6 +46,8 @@ urlpatterns = [
     path("", include("engcert.rosters.urls")),
     path("", include("engcert.dashboards.urls")),
     path("", include("engcert.deadlines.urls")),
+    # A person's copy of their data, erasure requests and the identity-number view log.
+    path("", include("engcert.privacy.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -43,3 +44,66 @@ class IdentityNumberView(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise RuntimeError("Identity number views are append-only and cannot be deleted")
+
+
+class DeletionRequestState(models.TextChoices):
+    PENDING = "pending", _("Waiting for the society")
+    CARRIED_OUT = "carried_out", _("Carried out")
+    REFUSED = "refused", _("Refused")
+    CANCELLED = "cancelled", _("Cancelled by the person")
+
+
+class DeletionRequest(models.Model):
+    """A person's request that one society erase the personal data it holds about them.
+
+    One row per society that holds their data (an account with no application has one row with
+    no society, carried out at once). The account itself is deactivated and stripped only when
+    every society has carried out its part."""
+
+    uid = models.UUIDField(_("reference"), default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="deletion_requests",
+        verbose_name=_("person"),
+    )
+    society = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deletion_requests",
+        verbose_name=_("society"),
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=DeletionRequestState.choices, default=DeletionRequestState.PENDING
+    )
+    note = models.TextField(_("note from the person"), blank=True)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    due_on = models.DateField(_("answer due by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    reason = models.TextField(_("reason given"), blank=True)
+    outcome = models.JSONField(_("what was done"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("deletion request")
+        verbose_name_plural = _("deletion requests")
+        ordering = ("due_on", "requested_at", "pk")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("person", "society"),
+                condition=models.Q(state="pending"),
+                name="privacy_one_pending_deletion_per_society",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.person_id} → {self.society_id} ({self.state})"
