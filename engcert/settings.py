@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "engcert.dashboards",
     "engcert.deadlines",
     "engcert.demo",
+    "engcert.outbox",
 ]
 
 MIDDLEWARE = [
@@ -266,7 +267,15 @@ if REQUIRE_SECRETS:
         raise ImproperlyConfigured("Set these secrets for production: " + ", ".join(_missing))
 
 # Mail: console in development, SMTP in production.
-EMAIL_BACKEND = env_str("ENGCERT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Every email is written to the outbox in the transaction of the work that sends it, then
+# delivered in the background through ENGCERT_EMAIL_DELIVERY_BACKEND, tried again with growing
+# waits while the mail server cannot take it (see engcert/outbox).
+EMAIL_BACKEND = env_str("ENGCERT_EMAIL_BACKEND", "engcert.outbox.backend.OutboxBackend")
+ENGCERT_EMAIL_DELIVERY_BACKEND = env_str(
+    "ENGCERT_EMAIL_DELIVERY_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+ENGCERT_OUTBOX_MAX_ATTEMPTS = env_int("ENGCERT_OUTBOX_MAX_ATTEMPTS", 10)
+ENGCERT_OUTBOX_RETRY_SECONDS = env_int("ENGCERT_OUTBOX_RETRY_SECONDS", 60)
 EMAIL_FILE_PATH = env_path("ENGCERT_EMAIL_FILE_PATH", DATA_DIR / "mail")
 EMAIL_HOST = env_str("ENGCERT_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("ENGCERT_EMAIL_PORT", 25)

@@ -1,11 +1,13 @@
 """A real SMTP server on localhost for the tests: it accepts mail, refuses the recipients it is
-told to refuse (550 at RCPT TO, as a receiving server does for an unknown mailbox) and keeps
-what it accepted."""
+told to refuse (550 at RCPT TO, as a receiving server does for an unknown mailbox), defers those
+it is told to defer (451, "try again later", as a greylisting server does) and keeps what it
+accepted."""
 
 from __future__ import annotations
 
 import socketserver
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,6 +19,9 @@ class Sink:
     host: str = "127.0.0.1"
     port: int = 0
     accepted: list[tuple[list[str], str]] = field(default_factory=list)
+    deferred: set[str] = field(default_factory=set)
+    # Seconds each message takes to be taken, so that concurrent senders overlap.
+    delay: float = 0.0
 
 
 def _handler(sink: Sink) -> type[socketserver.StreamRequestHandler]:
@@ -42,6 +47,8 @@ def _handler(sink: Sink) -> type[socketserver.StreamRequestHandler]:
                     address = command.split(":", 1)[1].strip().strip("<>").lower()
                     if address in sink.refused:
                         self.reply("550 5.1.1 mailbox unavailable")
+                    elif address in sink.deferred:
+                        self.reply("451 4.7.1 greylisted, try again later")
                     else:
                         recipients.append(address)
                         self.reply("250 OK")
@@ -53,6 +60,7 @@ def _handler(sink: Sink) -> type[socketserver.StreamRequestHandler]:
                         if line in (b".\r\n", b".\n", b""):
                             break
                         lines.append(line.decode("utf-8", "replace"))
+                    time.sleep(sink.delay)
                     sink.accepted.append((recipients, "".join(lines)))
                     self.reply("250 OK queued")
                 elif verb == "QUIT":
@@ -65,8 +73,14 @@ def _handler(sink: Sink) -> type[socketserver.StreamRequestHandler]:
 
 
 @contextmanager
-def smtp_sink(refused: set[str]) -> Iterator[Sink]:
-    sink = Sink(refused={address.lower() for address in refused})
+def smtp_sink(
+    refused: set[str], deferred: frozenset[str] = frozenset(), delay: float = 0.0
+) -> Iterator[Sink]:
+    sink = Sink(
+        refused={address.lower() for address in refused},
+        deferred={address.lower() for address in deferred},
+        delay=delay,
+    )
     server = socketserver.ThreadingTCPServer((sink.host, 0), _handler(sink))
     server.daemon_threads = True
     sink.port = server.server_address[1]

@@ -10,6 +10,8 @@ from django.core import mail
 
 from engcert.applications.models import Application
 from engcert.audit.models import AuditEvent
+from engcert.outbox.enums import OutboxStatus
+from engcert.outbox.models import OutboxMessage
 from engcert.referees.enums import ClaimStatus, RequestState
 from engcert.referees.models import RefereeRequest
 from engcert.referees.panels import claim_rows
@@ -21,7 +23,9 @@ from tests.referees.smtp_sink import Sink, smtp_sink
 @pytest.fixture
 def sink(settings) -> Iterator[Sink]:
     with smtp_sink(refused={REFEREE_B["referee_email"]}) as server:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        # As in production: the email is written to the outbox, then delivered over SMTP.
+        settings.EMAIL_BACKEND = "engcert.outbox.backend.OutboxBackend"
+        settings.ENGCERT_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
         settings.EMAIL_HOST = server.host
         settings.EMAIL_PORT = server.port
         settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
@@ -43,6 +47,13 @@ def test_an_address_refused_at_sending_is_marked_undeliverable(
     ]
     event = AuditEvent.objects.get(action="referees.request_undeliverable", subject_id=str(chen.pk))
     assert event.data["smtp"] == "550 5.1.1 mailbox unavailable"
+    refused = OutboxMessage.objects.get(reference=f"referees.request:{chen.pk}")
+    assert (refused.status, refused.attempts, refused.last_error) == (
+        OutboxStatus.FAILED,
+        1,
+        "550 5.1.1 mailbox unavailable",
+    )
+    assert OutboxMessage.objects.get(reference=f"referees.request:{li.pk}").status == OutboxStatus.SENT
     statuses = {
         row.source.referee.email + "/" + row.source.kind: row.status
         for row in claim_rows(application=complete_draft, with_flags=False)

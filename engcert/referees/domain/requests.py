@@ -25,6 +25,7 @@ from engcert.accounts.models import User
 from engcert.applications.enums import ApplicationState
 from engcert.applications.models import Application, Project, WorkEntry
 from engcert.audit.domain import audit_event_append
+from engcert.outbox.domain import outbox_about
 from engcert.referees.domain.claims import ClaimSource, claim_sources, email_normalise
 from engcert.referees.enums import REPLACEABLE, UNANSWERED, ClaimKind, RequestState, Verdict
 from engcert.referees.models import RefereeClaim, RefereeRequest, RefereeToken
@@ -314,24 +315,46 @@ def referee_request_deliver(*, request_id: int, reminder_days: list[int] | None 
     expected = RequestState.SENT if reminder_days is not None else RequestState.PENDING
     if request.state != expected:
         return RequestState(request.state)
-    token = referee_token_issue(request=request)
     reminder = reminder_days is not None
     try:
-        referee_email_send(request=request, token=token, reminder=reminder)
-    except smtplib.SMTPRecipientsRefused as error:
+        # The email (written to the outbox) and the request's new state commit together; a
+        # refusal the mail server sends later reaches referee_request_refused.
+        with transaction.atomic():
+            token = referee_token_issue(request=request)
+            with outbox_about(f"{REFUSAL_KIND}:{request.pk}"):
+                referee_email_send(request=request, token=token, reminder=reminder)
+            _record_sent(request=request, reminder_days=reminder_days)
+    except smtplib.SMTPRecipientsRefused as error:  # a mail backend that sends at once
         refusal = "; ".join(
             f"{code} {message.decode('utf-8', 'replace') if isinstance(message, bytes) else message}"
             for code, message in error.recipients.values()
         )
-        referee_request_transition(
-            request=request,
-            to_state=RequestState.UNDELIVERABLE,
-            actor=SYSTEM,
-            by=None,
-            reason=_("The mail server refused the address: %(refusal)s") % {"refusal": refusal},
-            data={"smtp": refusal},
-        )
+        referee_request_refused(str(request.pk), refusal)
         return RequestState.UNDELIVERABLE
+    return RequestState.SENT
+
+
+REFUSAL_KIND = "referees.request"
+
+
+def referee_request_refused(request_id: str, refusal: str) -> None:
+    """The mail server refused the referee's address for good: the request could not be
+    delivered, for the applicant to replace the referee. A request answered or withdrawn
+    meanwhile stays as it is."""
+    request = RefereeRequest.objects.filter(pk=int(request_id)).first()
+    if request is None or request.state not in (RequestState.PENDING, RequestState.SENT):
+        return
+    referee_request_transition(
+        request=request,
+        to_state=RequestState.UNDELIVERABLE,
+        actor=SYSTEM,
+        by=None,
+        reason=_("The mail server refused the address: %(refusal)s") % {"refusal": refusal},
+        data={"smtp": refusal},
+    )
+
+
+def _record_sent(*, request: RefereeRequest, reminder_days: list[int] | None) -> None:
     now = timezone.now()
     if request.state == RequestState.PENDING:
         referee_request_transition(
@@ -351,7 +374,6 @@ def referee_request_deliver(*, request_id: int, reminder_days: list[int] | None 
                 application=request.application,
                 data={"referee": request.email, "after_days": reminder_days or []},
             )
-    return RequestState.SENT
 
 
 def referee_request_mark_bounced(*, request: RefereeRequest, by: User, note: str) -> RefereeRequest:
