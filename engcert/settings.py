@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "engcert.rosters",
     "engcert.dashboards",
     "engcert.deadlines",
+    "engcert.backups",
     "engcert.demo",
     "engcert.outbox",
 ]
