@@ -98,7 +98,8 @@ def world(db: None) -> World:
     examiner = person("examiner@example.com", "吴考评", Role.EXAMINER, society)
     committee = person("committee@example.com", "审议委员", Role.COMMITTEE, society)
     reviewer = person("reviewer@example.com", "联合体审核", Role.ALLIANCE_REVIEWER, alliance)
-    for privileged in (staff, examiner, committee, reviewer):
+    unit_admin = person("unit@example.com", "单位联系人", Role.UNIT_ADMIN, unit)
+    for privileged in (unit_admin, staff, examiner, committee, reviewer):
         enrol_totp(privileged)
     return World(
         alliance=alliance,
@@ -108,7 +109,7 @@ def world(db: None) -> World:
         batch=batch,
         applicant=person("applicant@example.com", "王伟"),
         other_applicant=person("other@example.com", "李娜"),
-        unit_admin=person("unit@example.com", "单位联系人", Role.UNIT_ADMIN, unit),
+        unit_admin=unit_admin,
         staff=staff,
         examiner=examiner,
         committee=committee,

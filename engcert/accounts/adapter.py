@@ -99,7 +99,7 @@ def _recipient_language(email: str, context: dict[str, Any]) -> str:
 
 class MFAAdapter(DefaultMFAAdapter):
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
-        """Staff, examiners, committee members and alliance reviewers keep their app."""
+        """Everyone whose role requires a second factor keeps their app."""
         if authenticator.type == Authenticator.Type.TOTP and isinstance(authenticator.user, User):
             return not second_factor_required(user=authenticator.user)
         return True

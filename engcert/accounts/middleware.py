@@ -1,4 +1,5 @@
-"""Staff, examiners, committee members and alliance reviewers act only with a second factor."""
+"""Everyone but applicants (unit administrators, staff, examiners, committee members and alliance
+reviewers) acts only with a second factor."""
 
 from __future__ import annotations
 

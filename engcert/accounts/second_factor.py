@@ -1,7 +1,7 @@
 """Who must use a second factor, and whether they have one.
 
-Staff, examiners, committee members, alliance reviewers and superusers act on other people's
-files, so they act only after enrolling an authenticator app. The check runs on every request,
+Unit administrators, staff, examiners, committee members, alliance reviewers and superusers
+see or act on other people's files, so they act only after enrolling an authenticator app. The check runs on every request,
 so it is one query that also yields the person's roles for the navigation bar: no extra query
 on a rendered page. It is deliberately not cached in the session: a role granted or an
 authenticator removed by an administrator (another session) must take effect at once.

@@ -19,5 +19,9 @@ class Role(models.TextChoices):
     ALLIANCE_REVIEWER = "alliance_reviewer", _("Alliance reviewer")
 
 
-# Roles that act on other people's files must use a second factor before they can act.
-SECOND_FACTOR_ROLES = frozenset({Role.STAFF, Role.EXAMINER, Role.COMMITTEE, Role.ALLIANCE_REVIEWER})
+# Roles that act on, or see, other people's files must use a second factor before they can act:
+# every role but the applicant's (for whom it is optional). Unit administrators see their
+# engineers' personal data (identity numbers, phones, birth dates).
+SECOND_FACTOR_ROLES = frozenset(
+    {Role.UNIT_ADMIN, Role.STAFF, Role.EXAMINER, Role.COMMITTEE, Role.ALLIANCE_REVIEWER}
+)

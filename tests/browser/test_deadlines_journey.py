@@ -40,7 +40,7 @@ def test_staff_extend_a_units_roster_deadline_and_the_unit_endorses(
     endorse_path = f"/unit/{world.unit.code}/applications/{application.uid}/"
 
     unit = Person(browser, live_server.url, shots, "unit")
-    unit.sign_in(world.unit_admin, second_factor=False)
+    unit.sign_in(world.unit_admin)
     unit.go(f"/unit/{world.unit.code}/")
     unit.go(endorse_path)
     unit.page.check("input[name=decision][value=endorsed]")

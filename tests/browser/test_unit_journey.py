@@ -41,7 +41,7 @@ def test_a_unit_admin_endorses_and_declines_and_staff_see_it_in_the_initial_revi
     User.objects.update(language=LANGUAGE)
 
     admin = Person(browser, live_server.url, shots, "unit-admin")
-    admin.sign_in(world.unit_admin, second_factor=False)
+    admin.sign_in(world.unit_admin)
     admin.go("/unit/")
     assert admin.page.url.endswith(reverse("units:engineers", args=[world.unit.code]))
     admin.shot("engineers")

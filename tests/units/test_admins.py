@@ -17,7 +17,7 @@ from engcert.organisations.enums import Role
 from engcert.organisations.models import Membership
 from engcert.units.enums import AdminRequestState
 from engcert.units.models import AdminInvitation, AdminRequest
-from tests.conftest import PASSWORD, World
+from tests.conftest import PASSWORD, World, enrol_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +66,9 @@ def test_staff_invite_an_administrator_who_signs_up_and_accepts(
         ("unit.admin_invite", world.staff.pk),
         ("unit.admin_accept", user.pk),
     ]
+    # A new unit administrator sets up an authenticator app before seeing any engineer.
+    assert visitor.get(response["Location"])["Location"] == reverse("mfa_activate_totp")
+    enrol_totp(user)
     # The link works once.
     assert visitor.get(path).status_code == 404
 
@@ -155,7 +158,11 @@ def test_a_person_asks_to_administer_a_unit_and_staff_approve(
     assert (request.state, request.decided_by_id) == (AdminRequestState.APPROVED, world.staff.pk)
     assert _is_admin("outsider@example.com", world)
     assert mail.outbox[-1].to == ["outsider@example.com"]
-    assert client.get(reverse("units:engineers", args=[world.unit.code])).status_code == 200
+    # The new administrator sets up an authenticator app before seeing the unit's engineers.
+    engineers = reverse("units:engineers", args=[world.unit.code])
+    assert client.get(engineers)["Location"] == reverse("mfa_activate_totp")
+    enrol_totp(world.outsider)
+    assert client.get(engineers).status_code == 200
 
 
 def test_staff_decline_a_request_only_with_a_reason(world: World, django_capture_on_commit_callbacks):
