@@ -224,6 +224,10 @@ if S3_BUCKET:
         # Never replace an object under the same name: the storage picks a free name instead.
         "file_overwrite": False,
     }
+# With WhiteNoise's compressed manifest storage (production), a static file missing from the
+# manifest (added after the last collectstatic) is linked by its plain name instead of failing
+# every page that uses it.
+WHITENOISE_MANIFEST_STRICT = False
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("ENGCERT_MAX_REQUEST_BYTES", 12 * 1024 * 1024)
 ENGCERT_MAX_UPLOAD_BYTES = env_int("ENGCERT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
