@@ -62,6 +62,13 @@ SCHEDULED_COMMANDS := close_public_notices send_score_sheet_reminders send_renew
 serve: $(VENV)/.run-installed system-run messages
 	@HOST=$(HOST) PORT=$(PORT) SCHEDULED_COMMANDS="$(SCHEDULED_COMMANDS)" scripts/serve
 
+# sqlmap (Debian's package) over the main forms and the API of a server on loopback (port 8101);
+# not part of `make test`. Results in bench/RESULTS.md, sqlmap's files in var/security/.
+.PHONY: security
+security: $(VENV)/.run-installed system-run messages postgres
+	@scripts/ensure-debs sqlmap
+	$(BIN)/python bench/security.py
+
 postgres:
 	@scripts/ensure-postgres
 
