@@ -21,6 +21,11 @@ from locust.exception import StopUser
 PEOPLE = people_load()
 NEXT = itertools.count()
 REPEAT_EVERY = int(os.environ.get("BENCH_REPEAT_EVERY", "25"))
+# The PostgreSQL restart drill (drill_pg_restart.py): each acknowledged submission's application
+# uid is appended to this file, and a 503 "try again" is tried again, as a person would, this
+# many times (waiting the Retry-After it gives).
+ACKED = os.environ.get("BENCH_ACKED", "")
+RETRY_UNAVAILABLE = int(os.environ.get("BENCH_RETRY_UNAVAILABLE", "0"))
 ACTIVE = {"users": 0}
 
 
@@ -37,6 +42,8 @@ def _start(environment: Any, **_: Any) -> None:
 
 
 class Applicant(ApplicantUser):
+    retry_after = 1.0
+
     def on_start(self) -> None:
         ACTIVE["users"] += 1
 
@@ -64,6 +71,15 @@ class Applicant(ApplicantUser):
         if outcome == "network":
             TALLY.mark("submit_network_retry")
             outcome = self.submit(uid, name="submit (retry after network error)")
+        tries = 0
+        while outcome == "unavailable" and tries < RETRY_UNAVAILABLE:
+            tries += 1
+            TALLY.mark("submit_again_after_503")
+            gevent.sleep(self.retry_after)
+            outcome = self.submit(uid, name="submit (again after 503)")
+        if outcome == "ok" and ACKED:
+            with open(ACKED, "a", encoding="utf-8") as acked:
+                acked.write(uid + "\n")
         if outcome == "ok" and REPEAT_EVERY and index % REPEAT_EVERY == 0:
             TALLY.mark("submit_repeated")
             outcome = self.submit(uid, name="submit (repeated, answer lost)")
@@ -89,5 +105,9 @@ class Applicant(ApplicantUser):
             location = response.headers.get("Location", "") if response.headers else ""
             if response.status_code == 302 and location.rstrip("/").endswith(uid):
                 return "ok"
+            if response.status_code == 503:
+                self.retry_after = float(response.headers.get("Retry-After", "1") or 1)
+                response.failure("submit answered 503 (try again)")
+                return "unavailable"
             response.failure(f"submit answered {response.status_code} to {location or '-'}")
             return "refused"
