@@ -1,6 +1,7 @@
 """The production profile: `check --deploy` passes with the environment a site behind TLS has and
 names the missing secrets without it; the S3-compatible store is configured from the environment;
-`make serve`'s secrets file is written once, private, and never rewritten.
+`make serve`'s secrets file is written once, private, and never rewritten; the README's table
+of settings lists every variable of .env.example.
 
 Settings are read from the environment once per process, so each case runs Django in a
 subprocess with its own environment; none uses the suite's database, so they run in the SQLite
@@ -11,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -193,3 +195,11 @@ def test_a_secrets_file_others_can_read_or_missing_a_key_stops_make_serve(tmp_pa
         f"{path} does not set ENGCERT_INDEX_KEY",
     ]
     assert path.read_text(encoding="utf-8").endswith("ENGCERT_INDEX_KEY=\n")
+
+
+def test_the_readme_table_lists_every_setting_of_env_example():
+    documented = set(re.findall(r"^([A-Z0-9_]+)=", (ROOT / ".env.example").read_text(encoding="utf-8"), re.M))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("### Every setting") :]
+    table = table[: table.index("\n#")]
+    assert set(re.findall(r"^\| `([A-Z0-9_]+)` \|", table, re.M)) == documented
