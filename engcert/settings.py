@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "engcert.deadlines",
     "engcert.backups",
     "engcert.demo",
+    "engcert.uploads",
     "engcert.outbox",
 ]
 
@@ -232,6 +233,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("ENGCERT_MAX_REQUEST_BYTES", 12 * 1024 * 1024)
 ENGCERT_MAX_UPLOAD_BYTES = env_int("ENGCERT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 ENGCERT_MAX_APPLICATION_UPLOAD_BYTES = env_int("ENGCERT_MAX_APPLICATION_UPLOAD_BYTES", 50 * 1024 * 1024)
+# Images are decoded to be re-encoded; one with more pixels than this is refused before decoding.
+ENGCERT_MAX_IMAGE_PIXELS = env_int("ENGCERT_MAX_IMAGE_PIXELS", 50_000_000)
 ENGCERT_MAX_TEXT_CHARS = env_int("ENGCERT_MAX_TEXT_CHARS", 20000)
 # Objections from the public to a notice: the evidence file's limit, and objections a client may
 # send per hour (beyond it they are asked to wait).
