@@ -25,7 +25,7 @@ eval "$caller_env"
 
 # --- The production profile (the caller's ENGCERT_* values win). ---
 export ENGCERT_DEBUG=false
-export ENGCERT_REQUIRE_SECRETS=true
+export ENGCERT_REQUIRE_SECRETS=${ENGCERT_REQUIRE_SECRETS:-true}
 export ENGCERT_DB=postgres
 export ENGCERT_DB_NAME=${ENGCERT_DB_NAME:-engcert}
 export ENGCERT_DB_HOST=${ENGCERT_DB_HOST:-127.0.0.1}
