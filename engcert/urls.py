@@ -55,3 +55,6 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.STATIC_URL, document_root=settings.STATIC_ROOT)
+
+# The database unreachable (a restart, a failover) answers 503 "try again", not a server error.
+handler500 = "engcert.unavailable.server_error_or_unavailable"
