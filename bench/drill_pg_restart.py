@@ -206,6 +206,25 @@ def main() -> None:
         "config": vars(args).copy(),
     }
     cluster = Cluster(args.pg_port)
+    try:
+        drill(args, cluster, work, report)
+    finally:
+        for name in ("gunicorn.log", "worker.log", "rush-locust.log"):
+            if (work / name).exists():
+                bench.OUT.mkdir(parents=True, exist_ok=True)
+                shutil.copy(work / name, bench.OUT / f"drill-pg-{started_at:%Y%m%d-%H%M%S}-{name}")
+        cluster.destroy()
+    report["ok"] = report["verify"]["lost_count"] == 0 and report["verify"]["with_duplicate_events"] == 0
+    bench.OUT.mkdir(parents=True, exist_ok=True)
+    out = bench.OUT / f"drill-pg-{started_at:%Y%m%d-%H%M%S}.json"
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    print(json.dumps({k: report[k] for k in ("restart", "verify", "ok")}, ensure_ascii=False, default=str))
+    if not args.no_results_md:
+        bench.results_section_write(markdown(report), heading="Faults", begin=BEGIN, end=END)
+    sys.exit(0 if report["ok"] else 1)
+
+
+def drill(args: argparse.Namespace, cluster: Cluster, work: Path, report: dict[str, Any]) -> None:
     procs = bench.Processes()
     try:
         bench.log(f"private PostgreSQL cluster in {cluster.root}, port {args.pg_port}")
@@ -226,13 +245,15 @@ def main() -> None:
         counts = bench.bench_json(env, "people", str(work))
         bench.log(f"seeded: {counts}")
 
-        procs.start(bench.gunicorn_command(args, graceful_timeout=10), env, work / "gunicorn.log")
+        # A long worker timeout: on a busy machine a worker's first import takes longer than 60 s.
+        gunicorn = [*bench.gunicorn_command(args, graceful_timeout=10), "--timeout", "300"]
+        procs.start(gunicorn, env, work / "gunicorn.log")
         worker = procs.start(
             [bench.PYTHON, "manage.py", "db_worker", "--queue-name", "*", "--no-startup-delay"],
             env,
             work / "worker.log",
         )
-        bench.wait_healthy(f"http://127.0.0.1:{args.port}/healthz", seconds=120)
+        bench.wait_healthy(f"http://127.0.0.1:{args.port}/healthz", seconds=300)
 
         acked_path = work / "acknowledged.txt"
         restart_after = args.restart_after or max(1, counts["rush"] // 4)
@@ -300,22 +321,7 @@ def main() -> None:
         )
     finally:
         procs.stop()
-    try:
-        report["verify"] = verify(cluster, acknowledged(work / "acknowledged.txt"))
-    finally:
-        for name in ("gunicorn.log", "worker.log", "rush-locust.log"):
-            if (work / name).exists():
-                bench.OUT.mkdir(parents=True, exist_ok=True)
-                shutil.copy(work / name, bench.OUT / f"drill-pg-{started_at:%Y%m%d-%H%M%S}-{name}")
-        cluster.destroy()
-    report["ok"] = report["verify"]["lost_count"] == 0 and report["verify"]["with_duplicate_events"] == 0
-    bench.OUT.mkdir(parents=True, exist_ok=True)
-    out = bench.OUT / f"drill-pg-{started_at:%Y%m%d-%H%M%S}.json"
-    out.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
-    print(json.dumps({k: report[k] for k in ("restart", "verify", "ok")}, ensure_ascii=False, default=str))
-    if not args.no_results_md:
-        bench.results_section_write(markdown(report), heading="Faults", begin=BEGIN, end=END)
-    sys.exit(0 if report["ok"] else 1)
+    report["verify"] = verify(cluster, acknowledged(work / "acknowledged.txt"))
 
 
 def markdown(report: dict[str, Any]) -> str:
