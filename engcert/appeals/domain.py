@@ -8,13 +8,11 @@ majority sends the file back but splits between stages, staff name the stage.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -33,7 +31,6 @@ from engcert.appeals.enums import (
 )
 from engcert.appeals.models import Appeal, AppealEvidence, AppealPolicy, PanelMember
 from engcert.appeals.selectors import appeal_policy_for
-from engcert.applications.domain.application import file_type_sniff
 from engcert.applications.domain.snapshot import application_snapshot_take
 from engcert.applications.domain.transition import TransitionError, application_transition
 from engcert.applications.enums import APPEALABLE, ApplicationState
@@ -42,6 +39,9 @@ from engcert.audit.domain import audit_event_append
 from engcert.audit.models import AuditEvent
 from engcert.organisations.enums import Role
 from engcert.organisations.models import Membership, Organisation
+from engcert.uploads.domain import CheckedUpload, upload_check, upload_store, uploads_all_or_nothing
+from engcert.uploads.errors import UploadNotStored, UploadRefused
+from engcert.uploads.kinds import DOCUMENTS
 
 STATEMENT_MAX_CHARS = 5000
 MAX_EVIDENCE_FILES = 5
@@ -54,6 +54,10 @@ class AppealError(Exception):
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+class AppealEvidenceNotStored(AppealError):
+    """The server could not store a file of evidence (a full disk); the appeal was not lodged."""
 
 
 # The decision appealed ------------------------------------------------------------------------
@@ -109,41 +113,19 @@ def decision_for_appeal(*, application: Application) -> AppealableDecision | Non
 # Lodging -----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CheckedFile:
-    uploaded: UploadedFile
-    content_type: str
-    extension: str
-    sha256: str
+def evidence_check(uploaded: UploadedFile | CheckedUpload) -> CheckedUpload:
+    """A file of evidence checked by its content (engcert.uploads); a refusal names the file."""
+    try:
+        return upload_check(uploaded=uploaded, kinds=DOCUMENTS)
+    except UploadRefused as refusal:
+        raise AppealError(
+            _("“%(name)s”: %(problem)s") % {"name": uploaded_name(uploaded), "problem": refusal},
+            field="evidence",
+        ) from refusal
 
 
-def evidence_check(uploaded: UploadedFile) -> CheckedFile:
-    """Refuse an empty or oversized file, or one that is not a PDF, JPEG or PNG by its content."""
-    name = uploaded.name or ""
-    size = uploaded.size or 0
-    if size == 0:
-        raise AppealError(_("The file “%(name)s” is empty.") % {"name": name}, field="evidence")
-    limit = settings.ENGCERT_MAX_UPLOAD_BYTES
-    if size > limit:
-        raise AppealError(
-            _("The file “%(name)s” is %(size)s MB; each file may be at most %(limit)s MB.")
-            % {"name": name, "size": round(size / 1048576, 1), "limit": limit // 1048576},
-            field="evidence",
-        )
-    uploaded.seek(0)
-    sniffed = file_type_sniff(uploaded.read(16))
-    if sniffed is None:
-        raise AppealError(
-            _("The file “%(name)s” is not a PDF, JPEG or PNG file; only those are accepted.")
-            % {"name": name},
-            field="evidence",
-        )
-    digest = hashlib.sha256()
-    uploaded.seek(0)
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
-    uploaded.seek(0)
-    return CheckedFile(uploaded, sniffed.content_type, sniffed.extension, digest.hexdigest())
+def uploaded_name(uploaded: UploadedFile | CheckedUpload) -> str:
+    return uploaded.original_name if isinstance(uploaded, CheckedUpload) else uploaded.name or ""
 
 
 def appeal_refusal(
@@ -174,7 +156,7 @@ def appeal_lodge(
     application: Application,
     by: User,
     statement: str,
-    files: Sequence[UploadedFile] = (),
+    files: Sequence[UploadedFile | CheckedUpload] = (),
     now: datetime | None = None,
 ) -> Appeal:
     """The candidate appeals the decision on their application, with a statement and evidence."""
@@ -203,9 +185,9 @@ def appeal_lodge(
             _("Attach at most %(limit)d files.") % {"limit": MAX_EVIDENCE_FILES}, field="evidence"
         )
     checked = [evidence_check(uploaded) for uploaded in files]
-    saved: list[AppealEvidence] = []
     try:
-        with transaction.atomic():
+        # Every file of the appeal is stored with its rows, or none is kept.
+        with uploads_all_or_nothing(), transaction.atomic():
             appeal = Appeal.objects.create(
                 application=application,
                 decision_stage=decision.stage,
@@ -217,18 +199,15 @@ def appeal_lodge(
                 lodged_at=now,
                 lodged_by=by,
             )
-            for item in checked:
+            for number, item in enumerate(checked, start=1):
                 evidence = AppealEvidence(
                     appeal=appeal,
-                    original_name=(item.uploaded.name or "file")[-200:],
+                    original_name=item.original_name or "file",
                     content_type=item.content_type,
-                    size=item.uploaded.size or 0,
+                    size=item.size,
                     sha256=item.sha256,
                 )
-                evidence.file.save(
-                    f"{appeal.uid.hex}-{len(saved) + 1}{item.extension}", item.uploaded, save=False
-                )
-                saved.append(evidence)
+                upload_store(file=evidence.file, stem=f"{appeal.uid.hex}-{number}", checked=item)
                 evidence.save()
             audit_event_append(
                 actor=by,
@@ -254,22 +233,14 @@ def appeal_lodge(
                 expected_state=decision.state,
             )
     except IntegrityError as error:
-        _discard(saved)
         raise AppealError(
             _("You have already appealed this decision; a decision can be appealed once.")
         ) from error
     except TransitionError as error:
-        _discard(saved)
         raise AppealError(str(error)) from error
-    except Exception:
-        _discard(saved)
-        raise
+    except UploadNotStored as failure:
+        raise AppealEvidenceNotStored(str(failure), field="evidence") from failure
     return appeal
-
-
-def _discard(saved: list[AppealEvidence]) -> None:
-    for evidence in saved:
-        evidence.file.delete(save=False)
 
 
 # Who may sit on the panel -------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from engcert.applications.enums import AttachmentKind
+from engcert.uploads.forms import DocumentField
 
 
 class EligibilityExplanationForm(forms.Form):
@@ -28,5 +29,5 @@ class WithdrawForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of document"), choices=AttachmentKind.choices)
-    file = forms.FileField(label=_("File"), help_text=_("PDF, JPEG or PNG."))
+    file = DocumentField(label=_("File"), help_text=_("PDF, JPEG or PNG."))
     description = forms.CharField(label=_("Description"), max_length=200, required=False)

@@ -15,7 +15,6 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db.models import QuerySet
 from django.forms.boundfield import BoundField
@@ -23,7 +22,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from engcert.applications.domain.application import file_type_sniff
 from engcert.applications.domain.sections import StatementInput
 from engcert.applications.enums import Gender
 from engcert.applications.models import (
@@ -40,6 +38,7 @@ from engcert.batches.selectors import batch_units
 from engcert.frameworks.models import CompetencyArea, Grade
 from engcert.organisations.models import Discipline, Organisation
 from engcert.privacy.identity_documents import EARLIEST_BIRTH_DATE, DocumentType, validate_document_number
+from engcert.uploads.forms import DocumentField
 
 FIELD_TEMPLATE = "applications/includes/field.html"
 CPD_WINDOW_YEARS = 3
@@ -199,36 +198,15 @@ class DraftModelForm(forms.ModelForm):  # type: ignore[type-arg]
         return cleaned
 
 
-def _upload_field(label: StrOrPromise) -> forms.FileField:
-    return forms.FileField(
+def _upload_field(label: StrOrPromise) -> DocumentField:
+    """Checked by its content while the form is cleaned (engcert.uploads), so a refused file is
+    named beside the field; the cleaned value is the checked upload, stored when the page is saved."""
+    return DocumentField(
         label=label,
         required=False,
         help_text=_("PDF, JPEG or PNG, at most %(size)s MB.")
         % {"size": settings.ENGCERT_MAX_UPLOAD_BYTES // 1048576},
     )
-
-
-def _check_upload(uploaded: UploadedFile | None) -> UploadedFile | None:
-    """The same checks as attachment_upload, early, so the message appears beside the field."""
-    if uploaded is None:
-        return None
-    size = uploaded.size or 0
-    if size == 0:
-        raise ValidationError(_("The file is empty."), code="empty")
-    if size > settings.ENGCERT_MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            _("The file is %(size)s MB; each file may be at most %(limit)s MB."),
-            code="too_big",
-            params={"size": round(size / 1048576, 1), "limit": settings.ENGCERT_MAX_UPLOAD_BYTES // 1048576},
-        )
-    uploaded.seek(0)
-    head = uploaded.read(16)
-    uploaded.seek(0)
-    if file_type_sniff(head) is None:
-        raise ValidationError(
-            _("Only PDF, JPEG and PNG files are accepted; this file is none of them."), code="file_type"
-        )
-    return uploaded
 
 
 # Grade and field -------------------------------------------------------------------------------
@@ -437,9 +415,6 @@ class EducationForm(DraftModelForm):
         certificate.queryset = self.application.attachments.all()
         certificate.empty_label = _("— none chosen —")
 
-    def clean_certificate_file(self) -> UploadedFile | None:
-        return _check_upload(self.cleaned_data.get("certificate_file"))
-
 
 class WorkEntryForm(DraftModelForm):
     row_required = ("start_date",)
@@ -512,9 +487,6 @@ class InternationalTitleForm(DraftModelForm):
         evidence: forms.ModelChoiceField = self.fields["evidence"]  # type: ignore[assignment,type-arg]
         evidence.queryset = self.application.attachments.all()
         evidence.empty_label = _("— none chosen —")
-
-    def clean_evidence_file(self) -> UploadedFile | None:
-        return _check_upload(self.cleaned_data.get("evidence_file"))
 
 
 class CpdRecordForm(DraftModelForm):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import calendar
 import logging
+import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -53,6 +54,9 @@ from engcert.certificates.signing import pdf_sign
 from engcert.jobs import job_is_stale
 from engcert.organisations.models import Organisation
 from engcert.registration.models import Registration
+from engcert.uploads.domain import CheckedUpload, upload_check, upload_store, uploads_all_or_nothing
+from engcert.uploads.errors import UploadNotStored, UploadRefused
+from engcert.uploads.kinds import IMAGES
 
 logger = logging.getLogger(__name__)
 
@@ -103,12 +107,24 @@ POLICY_FIELDS = (
 )
 
 
+SIGNATURE_MAX_BYTES = 1024 * 1024
+
+
+def _signature_store(policy: CertificatePolicy, uploaded: UploadedFile | CheckedUpload) -> None:
+    """The head's signature, checked and drawn again (engcert.uploads), under a fresh name."""
+    try:
+        checked = upload_check(uploaded=uploaded, kinds=IMAGES, max_bytes=SIGNATURE_MAX_BYTES)
+        upload_store(file=policy.signature_image, stem=f"signature-{secrets.token_hex(8)}", checked=checked)
+    except (UploadRefused, UploadNotStored) as problem:
+        raise CertificateError(str(problem)) from problem
+
+
 def certificate_policy_update(
     *,
     society: Organisation,
     values: PolicyValues,
     by: User,
-    signature_image: UploadedFile | None = None,
+    signature_image: UploadedFile | CheckedUpload | None = None,
     remove_signature: bool = False,
 ) -> CertificatePolicy:
     """Change how the society's certificates are numbered, how long they are valid and who signs
@@ -118,7 +134,7 @@ def certificate_policy_update(
     problems = number_format_problems(values.number_format)
     if problems:
         raise NumberFormatError(problems)
-    with transaction.atomic():
+    with uploads_all_or_nothing(), transaction.atomic():
         policy = CertificatePolicy.objects.select_for_update().get(pk=certificate_policy_get(society).pk)
         before = {name: getattr(policy, name) for name in POLICY_FIELDS}
         before["signature_image"] = policy.signature_image.name
@@ -126,8 +142,8 @@ def certificate_policy_update(
             value = getattr(values, name)
             setattr(policy, name, value.strip() if isinstance(value, str) else value)
         old_signature = policy.signature_image.name
-        if signature_image is not None:
-            policy.signature_image.save(signature_image.name or "signature.png", signature_image, save=False)
+        if signature_image:
+            _signature_store(policy, signature_image)
         elif remove_signature:
             policy.signature_image = None  # type: ignore[assignment]
         after = {name: getattr(policy, name) for name in POLICY_FIELDS}

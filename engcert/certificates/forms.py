@@ -5,19 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from engcert.batches.models import Batch
+from engcert.certificates.domain import SIGNATURE_MAX_BYTES
 from engcert.certificates.enums import CertificateStatus
 from engcert.certificates.models import NUMBER_FORMAT_HELP
 from engcert.certificates.numbering import number_format_problems
 from engcert.frameworks.models import Grade
-
-SIGNATURE_MAX_BYTES = 1024 * 1024
-SIGNATURE_TYPES = {"image/png": "PNG", "image/jpeg": "JPEG"}
+from engcert.uploads.forms import DocumentField
+from engcert.uploads.kinds import IMAGES
 
 
 def _display_name(obj: Batch | Grade) -> str:
@@ -49,7 +48,9 @@ class PolicyForm(forms.Form):
         required=False,
         help_text=gettext_lazy("For example President."),
     )
-    signature_image = forms.FileField(
+    signature_image = DocumentField(
+        kinds=IMAGES,
+        max_bytes=SIGNATURE_MAX_BYTES,
         label=gettext_lazy("Head's signature"),
         required=False,
         help_text=gettext_lazy(
@@ -84,27 +85,6 @@ class PolicyForm(forms.Form):
                 )
             )
         return ",".join(str(day) for day in sorted({int(part) for part in parts}, reverse=True))
-
-    def clean_signature_image(self) -> UploadedFile | None:
-        upload: UploadedFile | None = self.cleaned_data.get("signature_image") or None
-        if upload is None:
-            return None
-        if (upload.size or 0) > SIGNATURE_MAX_BYTES:
-            raise forms.ValidationError(_("The image is larger than 1 MB; please send a smaller one."))
-        from PIL import Image, UnidentifiedImageError
-
-        try:
-            with Image.open(upload) as image:
-                kind = image.format
-                image.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError) as error:
-            raise forms.ValidationError(_("This file is not a PNG or JPEG image.")) from error
-        if kind not in SIGNATURE_TYPES.values():
-            raise forms.ValidationError(_("This file is not a PNG or JPEG image."))
-        upload.seek(0)
-        extension = "png" if kind == "PNG" else "jpg"
-        upload.name = f"signature.{extension}"
-        return upload
 
 
 class IssueStartForm(forms.Form):

@@ -12,14 +12,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from engcert.accounts.models import User
-from engcert.applications.domain.application import file_type_sniff
 from engcert.applications.enums import CpdActivityType
 from engcert.audit.domain import audit_event_append
 from engcert.certificates.enums import CertificateStatus
@@ -29,6 +27,9 @@ from engcert.cpd.models import MAX_ACTIVITY_HOURS, AuditDraw, AuditSelection, Cp
 from engcert.cpd.selectors import cpd_rule_get, term_from
 from engcert.organisations.models import Organisation
 from engcert.registration.models import Registration
+from engcert.uploads.domain import CheckedUpload, upload_check, upload_store, uploads_all_or_nothing
+from engcert.uploads.errors import UploadNotStored, UploadRefused
+from engcert.uploads.kinds import DOCUMENTS
 
 
 class CpdError(Exception):
@@ -136,40 +137,26 @@ def _check_values(*, registration: Registration, values: ActivityValues) -> None
         raise CpdError(_("Give the activity a title."))
 
 
-def evidence_problem(uploaded: UploadedFile) -> str | None:
-    """Why a file cannot be taken as evidence, or None: the same checks as an application's attachments."""
-    size = uploaded.size or 0
-    if size == 0:
-        return _("The file is empty.")
-    limit = settings.ENGCERT_MAX_UPLOAD_BYTES
-    if size > limit:
-        return _("The file is %(size)s MB; each file may be at most %(limit)s MB.") % {
-            "size": round(size / 1048576, 1),
-            "limit": limit // 1048576,
-        }
-    uploaded.seek(0)
-    head = uploaded.read(16)
-    uploaded.seek(0)
-    if file_type_sniff(head) is None:
-        return _("Only PDF, JPEG and PNG files are accepted; this file is none of them.")
-    return None
+class CpdEvidenceNotStored(CpdError):
+    """The server could not store the evidence (a full disk); the activity was not saved either."""
 
 
-def _store_evidence(activity: CpdActivity, uploaded: UploadedFile) -> None:
-    problem = evidence_problem(uploaded)
-    if problem is not None:
-        raise CpdError(problem)
-    uploaded.seek(0)
-    sniffed = file_type_sniff(uploaded.read(16))
-    assert sniffed is not None
-    uploaded.seek(0)
-    activity.evidence_name = (uploaded.name or "evidence")[-200:]
-    activity.evidence_type = sniffed.content_type
-    activity.evidence_size = uploaded.size or 0
-    # The stored name is random: the original name is kept for display only.
-    activity.evidence.save(
-        f"{activity.uid.hex}-{secrets.token_hex(4)}{sniffed.extension}", uploaded, save=False
-    )
+def _store_evidence(activity: CpdActivity, uploaded: UploadedFile | CheckedUpload) -> None:
+    """Checked by its content (engcert.uploads), stored under a random name; the original name
+    is kept for display only."""
+    try:
+        checked = upload_check(uploaded=uploaded, kinds=DOCUMENTS)
+    except UploadRefused as refusal:
+        raise CpdError(str(refusal)) from refusal
+    activity.evidence_name = checked.original_name or "evidence"
+    activity.evidence_type = checked.content_type
+    activity.evidence_size = checked.size
+    try:
+        upload_store(
+            file=activity.evidence, stem=f"{activity.uid.hex}-{secrets.token_hex(4)}", checked=checked
+        )
+    except UploadNotStored as failure:
+        raise CpdEvidenceNotStored(str(failure)) from failure
 
 
 def _after_commit_delete(name: str, activity: CpdActivity) -> None:
@@ -178,7 +165,11 @@ def _after_commit_delete(name: str, activity: CpdActivity) -> None:
 
 
 def cpd_activity_create(
-    *, registration: Registration, by: User, values: ActivityValues, evidence: UploadedFile | None = None
+    *,
+    registration: Registration,
+    by: User,
+    values: ActivityValues,
+    evidence: UploadedFile | CheckedUpload | None = None,
 ) -> CpdActivity:
     _require_holder(registration=registration, by=by)
     _check_values(registration=registration, values=values)
@@ -190,15 +181,10 @@ def cpd_activity_create(
         title=values.title.strip(),
         provider=values.provider.strip(),
     )
-    with transaction.atomic():
+    with uploads_all_or_nothing(), transaction.atomic():
         if evidence is not None:
             _store_evidence(activity, evidence)
-        try:
-            activity.save()
-        except Exception:
-            if activity.evidence:
-                activity.evidence.delete(save=False)
-            raise
+        activity.save()
         audit_event_append(
             actor=by, action="cpd.activity_logged", subject=activity, data=_activity_data(activity)
         )
@@ -222,12 +208,12 @@ def cpd_activity_update(
     activity: CpdActivity,
     by: User,
     values: ActivityValues,
-    evidence: UploadedFile | None = None,
+    evidence: UploadedFile | CheckedUpload | None = None,
     remove_evidence: bool = False,
 ) -> CpdActivity:
     _require_holder(registration=activity.registration, by=by)
     _check_values(registration=activity.registration, values=values)
-    with transaction.atomic():
+    with uploads_all_or_nothing(), transaction.atomic():
         locked = CpdActivity.objects.select_for_update().select_related("registration").get(pk=activity.pk)
         audited = {
             year

@@ -8,15 +8,15 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from engcert.applications.enums import CpdActivityType
-from engcert.cpd.domain import ActivityValues, evidence_problem
+from engcert.cpd.domain import ActivityValues
 from engcert.cpd.enums import AuditOutcome
 from engcert.cpd.models import MAX_ACTIVITY_HOURS, CpdActivity, CpdRule
 from engcert.registration.models import Registration
+from engcert.uploads.forms import DocumentField
 
 
 class DateInput(forms.DateInput):
@@ -45,7 +45,7 @@ class ActivityForm(forms.Form):
         help_text=_("Credit hours, for example 1.5."),
         widget=forms.NumberInput(attrs={"step": "0.1", "min": "0.5", "inputmode": "decimal"}),
     )
-    evidence = forms.FileField(
+    evidence = DocumentField(
         label=_("Evidence"),
         required=False,
         help_text=_(
@@ -99,15 +99,6 @@ class ActivityForm(forms.Form):
         if value > timezone.localdate():
             raise ValidationError(_("The date cannot be in the future."), code="future")
         return value
-
-    def clean_evidence(self) -> UploadedFile | None:
-        uploaded: UploadedFile | None = self.cleaned_data.get("evidence")
-        if uploaded is None:
-            return None
-        problem = evidence_problem(uploaded)
-        if problem is not None:
-            raise ValidationError(problem, code="evidence")
-        return uploaded
 
     def values(self) -> ActivityValues:
         data = self.cleaned_data

@@ -220,10 +220,13 @@ CALL_TEXT_EN = (
     "for five years."
 )
 
-# Smallest valid files for attachments: recognised by content as PDF and PNG.
+# Smallest valid files for attachments: recognised by content as PDF and PNG, and read whole by
+# the upload checks (a PDF with its cross-reference table, one blank page).
 TINY_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \n"
+    b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n164\n%%EOF\n"
 )
 
 

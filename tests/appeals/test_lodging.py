@@ -172,7 +172,7 @@ def test_evidence_is_recognised_by_its_content_not_its_name(world: World) -> Non
 
     assert response.status_code == 400
     assert response.context["form"].errors == {
-        "evidence": ["The file “证明.pdf” is not a PDF, JPEG or PNG file; only those are accepted."]
+        "evidence": ["“证明.pdf”: Only PDF, JPEG and PNG files are accepted; this file is none of them."]
     }
     assert Appeal.objects.count() == 0
     application.refresh_from_db()
@@ -186,7 +186,7 @@ def test_an_oversized_evidence_file_is_refused(world: World, settings: object) -
     response = _post(world, application, evidence=big)
     assert response.status_code == 400
     assert response.context["form"].errors["evidence"] == [
-        "The file “扫描件.pdf” is 0.0 MB; each file may be at most 0 MB."
+        "“扫描件.pdf”: The file is 0.0 MB; each file may be at most 0 MB."
     ]
 
 

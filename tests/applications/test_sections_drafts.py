@@ -533,4 +533,5 @@ def test_the_attachments_section_lists_files_with_the_upload_limits(
 
     assert ">证书.pdf</a>" in html
     assert "Each file at most 10 MB; all files of the application together at most 50 MB." in html
-    assert f'action="/applications/{draft.uid}/files/upload/"' in html
+    # The upload form posts to the page itself, so a refused file is named beside the field.
+    assert f'action="{section_url(draft, "attachments")}"' in html

@@ -15,6 +15,7 @@ from engcert.accounts.models import User
 from engcert.appeals.enums import SEND_BACK_PLAIN, AppealStatus, SendBackStage
 from engcert.appeals.models import Appeal
 from engcert.applications.enums import ApplicationState as S
+from engcert.demo.builders import TINY_PDF
 from tests.appeals.helpers import STATEMENT, panel_people, refused_by_committee
 from tests.browser.journey import LANGUAGE, Person, label, t
 from tests.conftest import World
@@ -25,7 +26,7 @@ pytestmark = [
     pytest.mark.usefixtures("chinese_journey"),
 ]
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = TINY_PDF  # a PDF the upload checks can read whole
 
 
 def test_a_refused_candidate_appeals_the_panel_reviews_and_staff_send_them_back_to_interview(

@@ -18,6 +18,7 @@ from django.utils import timezone
 from engcert.accounts.models import User
 from engcert.certificates.models import Certificate
 from engcert.cpd.years import add_years
+from engcert.demo.builders import TINY_PDF
 from engcert.renewals.enums import RenewalState
 from engcert.renewals.models import Renewal
 from tests.browser.journey import LANGUAGE, Person, t
@@ -30,7 +31,7 @@ pytestmark = [
     pytest.mark.usefixtures("chinese_journey"),
 ]
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = TINY_PDF  # a PDF the upload checks can read whole
 
 
 def test_a_member_logs_cpd_and_re_registers_and_staff_approve(

@@ -381,7 +381,7 @@ def test_the_policy_page_shows_each_error_beside_its_field(world: World):
     assert errors["reminder_days"] == [
         "Write whole numbers of days between 1 and 730, separated by commas, for example 180,90,30."
     ]
-    assert errors["signature_image"] == ["This file is not a PNG or JPEG image."]
+    assert errors["signature_image"] == ["Only JPEG and PNG images are accepted; this file is neither."]
     assert certificate_policy_get(world.society).number_format == "{society}-{year}-{random:10}"
 
 

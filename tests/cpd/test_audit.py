@@ -241,9 +241,9 @@ def test_a_member_under_audit_cannot_change_hours_of_that_year_but_may_add_evide
         cpd_activity_update(
             activity=activity, by=member.holder, values=_values_of(activity), remove_evidence=True
         )
-    pdf = SimpleUploadedFile(
-        "结业证书.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf"
-    )
+    from engcert.demo.builders import TINY_PDF
+
+    pdf = SimpleUploadedFile("结业证书.pdf", TINY_PDF, "application/pdf")
     cpd_activity_update(activity=activity, by=member.holder, values=_values_of(activity), evidence=pdf)
 
     activity.refresh_from_db()

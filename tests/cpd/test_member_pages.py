@@ -14,11 +14,11 @@ from django.utils import timezone
 from engcert.applications.enums import CpdActivityType
 from engcert.audit.models import AuditEvent
 from engcert.cpd.models import CpdActivity
-from engcert.demo.builders import tiny_png
+from engcert.demo.builders import TINY_PDF, tiny_png
 from tests.conftest import World
 from tests.cpd.members import activity_add, member_create
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = TINY_PDF  # a PDF the upload checks can read whole
 
 
 @pytest.fixture

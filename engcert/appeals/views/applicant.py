@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 
 from engcert.accounts.models import User
 from engcert.appeals.access import get_application_for_appellant
-from engcert.appeals.domain import AppealError, appeal_lodge, appeal_refusal, decision_for_appeal
+from engcert.appeals.domain import (
+    AppealError,
+    AppealEvidenceNotStored,
+    appeal_lodge,
+    appeal_refusal,
+    decision_for_appeal,
+)
 from engcert.appeals.forms import AppealForm
 from engcert.appeals.selectors import appeal_latest_for
 
@@ -29,6 +35,7 @@ def lodge(request: HttpRequest, uid: UUID) -> HttpResponse:
     decision = decision_for_appeal(application=application)
     refusal = appeal_refusal(application=application, decision=decision)
     form = AppealForm(request.POST or None, request.FILES or None) if not refusal else None
+    unstored = False  # the server could not store the evidence: 503, the form shown again
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             appeal_lodge(
@@ -40,6 +47,7 @@ def lodge(request: HttpRequest, uid: UUID) -> HttpResponse:
             )
         except AppealError as error:
             form.add_error(error.field if error.field in form.fields else None, str(error))
+            unstored = isinstance(error, AppealEvidenceNotStored)
         else:
             messages.success(
                 request,
@@ -50,7 +58,7 @@ def lodge(request: HttpRequest, uid: UUID) -> HttpResponse:
             return redirect("applications:detail", application.uid)
     status = 200
     if request.method == "POST" and (refusal or (form is not None and form.errors)):
-        status = 400
+        status = 503 if unstored else 400
     return render(
         request,
         "appeals/lodge.html",

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -45,6 +43,9 @@ from engcert.organisations.enums import Role
 from engcert.organisations.models import Membership
 from engcert.privacy.crypto import blind_index
 from engcert.privacy.identity_documents import normalise_document_number
+from engcert.uploads.domain import CheckedUpload, upload_check, upload_store, uploads_all_or_nothing
+from engcert.uploads.errors import UploadNotStored, UploadRefused
+from engcert.uploads.kinds import DOCUMENTS
 
 
 class ApplicationError(Exception):
@@ -372,90 +373,60 @@ def application_withdraw(*, application: Application, by: User, reason: str) -> 
     return result.application
 
 
-# Files: recognised by their first bytes, never by their name.
-SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
-    (b"%PDF-", "application/pdf", ".pdf"),
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-)
+class AttachmentNotStored(ApplicationError):
+    """The server could not store the file (a full disk); nothing of the upload was kept."""
 
 
-@dataclass(frozen=True)
-class SniffedType:
-    content_type: str
-    extension: str
-
-
-def file_type_sniff(head: bytes) -> SniffedType | None:
-    for magic, content_type, extension in SIGNATURES:
-        if head.startswith(magic):
-            return SniffedType(content_type, extension)
-    return None
+def _total_limit_error(total_limit: int) -> ApplicationError:
+    return ApplicationError(
+        _("The attachments of one application may add up to %(limit)s MB; remove a file first.")
+        % {"limit": total_limit // 1048576}
+    )
 
 
 def attachment_upload(
     *,
     application: Application,
     by: User,
-    uploaded: UploadedFile,
+    uploaded: UploadedFile | CheckedUpload,
     kind: AttachmentKind,
     description: str = "",
     section: str = "attachments",
 ) -> Attachment:
-    """Store a file; `section` is the section of the form it is uploaded from."""
+    """Store a file; `section` is the section of the form it is uploaded from. The file is
+    checked by its content (engcert.uploads) and stored with its row or not at all."""
     application_assert_editable(application=application, by=by, sections=("attachments", section))
-    size = uploaded.size or 0
-    limit = settings.ENGCERT_MAX_UPLOAD_BYTES
-    if size > limit:
-        raise ApplicationError(
-            _("The file is %(size)s MB; each file may be at most %(limit)s MB.")
-            % {"size": round(size / 1048576, 1), "limit": limit // 1048576}
-        )
-    if size == 0:
-        raise ApplicationError(_("The file is empty."))
+    try:
+        checked = upload_check(uploaded=uploaded, kinds=DOCUMENTS)
+    except UploadRefused as refusal:
+        raise ApplicationError(str(refusal)) from refusal
     used = application.attachments.aggregate(total=Sum("size"))["total"] or 0
     total_limit = settings.ENGCERT_MAX_APPLICATION_UPLOAD_BYTES
-    if used + size > total_limit:
-        raise ApplicationError(
-            _("The attachments of one application may add up to %(limit)s MB; remove a file first.")
-            % {"limit": total_limit // 1048576}
-        )
-    uploaded.seek(0)
-    sniffed = file_type_sniff(uploaded.read(16))
-    if sniffed is None:
-        raise ApplicationError(_("Only PDF, JPEG and PNG files are accepted; this file is none of them."))
-    digest = hashlib.sha256()
-    uploaded.seek(0)
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
-    uploaded.seek(0)
-    original_name = (uploaded.name or "file")[-200:]
-    with transaction.atomic():
-        # Two uploads at once must not pass the total together: count again under the row lock.
-        list(Application.objects.select_for_update().filter(pk=application.pk).values_list("pk"))
-        used = application.attachments.aggregate(total=Sum("size"))["total"] or 0
-        if used + size > total_limit:
-            raise ApplicationError(
-                _("The attachments of one application may add up to %(limit)s MB; remove a file first.")
-                % {"limit": total_limit // 1048576}
+    if used + checked.size > total_limit:
+        raise _total_limit_error(total_limit)
+    original_name = checked.original_name or "file"
+    try:
+        with uploads_all_or_nothing(), transaction.atomic():
+            # Two uploads at once must not pass the total together: count again under the row lock.
+            list(Application.objects.select_for_update().filter(pk=application.pk).values_list("pk"))
+            used = application.attachments.aggregate(total=Sum("size"))["total"] or 0
+            if used + checked.size > total_limit:
+                raise _total_limit_error(total_limit)
+            attachment = Attachment(
+                application=application,
+                kind=kind,
+                original_name=original_name,
+                content_type=checked.content_type,
+                size=checked.size,
+                sha256=checked.sha256,
+                description=description[:200],
+                uploaded_by=by,
             )
-        attachment = Attachment(
-            application=application,
-            kind=kind,
-            original_name=original_name,
-            content_type=sniffed.content_type,
-            size=size,
-            sha256=digest.hexdigest(),
-            description=description[:200],
-            uploaded_by=by,
-        )
-        # The stored name is random: the original name is kept for display only.
-        attachment.file.save(f"{attachment.uid.hex}{sniffed.extension}", uploaded, save=False)
-        try:
+            # The stored name is random: the original name is kept for display only.
+            upload_store(file=attachment.file, stem=attachment.uid.hex, checked=checked)
             attachment.save()
-        except Exception:
-            attachment.file.delete(save=False)
-            raise
+    except UploadNotStored as failure:
+        raise AttachmentNotStored(str(failure)) from failure
     return attachment
 
 

@@ -29,6 +29,7 @@ from engcert.accounts.models import User
 from engcert.applications.access import get_application_for_edit
 from engcert.applications.domain.application import (
     ApplicationError,
+    AttachmentNotStored,
     application_pledge_sign,
     application_update,
     attachment_upload,
@@ -61,6 +62,7 @@ from engcert.applications.section_forms import (
 )
 from engcert.applications.sections import SECTION_BY_KEY, SECTION_KEYS, SECTIONS, Section
 from engcert.review.selectors import revision_reasons
+from engcert.uploads.domain import uploads_all_or_nothing
 
 # A competency statement shorter than this is flagged as thin in the coverage table.
 SHORT_STATEMENT_CHARS = 200
@@ -81,6 +83,8 @@ class SectionPage:
         self.application = application
         self.today = today
         self.errors: list[str] = []
+        # 503 when the server could not store an upload: the page is shown again with the error.
+        self.status = 200
 
     @property
     def user(self) -> User:
@@ -197,7 +201,8 @@ class RowsPage(SectionPage):
 
     def save(self) -> None:
         rows, deleted = self.formset.row_changes()
-        with transaction.atomic():
+        # The certificates of several rows are stored together with the rows, or none of them.
+        with uploads_all_or_nothing(), transaction.atomic():
             self.store_uploads()
             self.save_extra()
             section_entries_save(application=self.application, by=self.user, save=rows, delete=deleted)
@@ -219,6 +224,8 @@ class RowsPage(SectionPage):
                 )
             except ApplicationError as error:
                 form.add_error(self.upload.file_field, str(error))
+                if isinstance(error, AttachmentNotStored):
+                    self.status = 503
                 raise
             setattr(form.instance, self.upload.link_field, attachment)
 
@@ -365,7 +372,33 @@ class CompetencyPage(SectionPage):
 
 
 class AttachmentsPage(SectionPage):
+    """The applicant's files; the upload form posts here, so a refused file is named beside the field."""
+
     key = "attachments"
+    multipart = True
+
+    def bind(self, data: Any = None, files: Any = None) -> None:
+        self.upload_form = AttachmentForm(data, files)
+
+    def forms(self) -> list[BaseForm]:
+        # Only when a file was sent: completeness problems of this section belong to no form field.
+        return [self.upload_form] if self.upload_form.is_bound else []
+
+    def save(self) -> None:
+        data = self.upload_form.cleaned_data
+        try:
+            attachment_upload(
+                application=self.application,
+                by=self.user,
+                uploaded=data["file"],
+                kind=data["kind"],
+                description=data["description"],
+            )
+        except ApplicationError as error:
+            self.upload_form.add_error("file", str(error))
+            if isinstance(error, AttachmentNotStored):
+                self.status = 503
+            raise
 
     def context(self) -> dict[str, Any]:
         application = self.application
@@ -385,7 +418,9 @@ class AttachmentsPage(SectionPage):
         total = settings.ENGCERT_MAX_APPLICATION_UPLOAD_BYTES
         return {
             "attachments": [(a, used_for.get(a.pk, [])) for a in attachments],
-            "upload_form": AttachmentForm(),
+            "upload_form": self.upload_form
+            if self.upload_form.is_bound and self.upload_form.errors
+            else AttachmentForm(),
             "max_file_mb": settings.ENGCERT_MAX_UPLOAD_BYTES // 1048576,
             "max_total_mb": total // 1048576,
             "used_mb": round(used / 1048576, 1),
@@ -631,6 +666,7 @@ def section_edit(request: HttpRequest, uid: UUID, section: str) -> HttpResponse:
             "is_last": index == len(SECTIONS) - 1,
             **page.context(),
         },
+        status=page.status,
     )
 
 

@@ -14,14 +14,29 @@ from django.views.decorators.http import require_POST
 
 from engcert.accounts.models import User
 from engcert.cpd.access import get_activity_for_member
-from engcert.cpd.domain import CpdError, cpd_activity_create, cpd_activity_delete, cpd_activity_update
+from engcert.cpd.domain import (
+    CpdError,
+    CpdEvidenceNotStored,
+    cpd_activity_create,
+    cpd_activity_delete,
+    cpd_activity_update,
+)
 from engcert.cpd.forms import ActivityForm
 from engcert.cpd.models import CpdActivity
 from engcert.cpd.selectors import member_progress, member_registrations
+from engcert.uploads.domain import storage_failure_message
 
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
+
+
+def _status(form: ActivityForm) -> int:
+    """503 when the server could not store the evidence, 400 for what the member must correct."""
+    if not (form.is_bound and form.errors):
+        return 200
+    unstored = storage_failure_message()
+    return 503 if unstored in form.errors.get("evidence", []) else 400
 
 
 @login_required
@@ -53,7 +68,7 @@ def add(request: HttpRequest) -> HttpResponse:
                 evidence=form.cleaned_data.get("evidence"),
             )
         except CpdError as error:
-            form.add_error(None, str(error))
+            form.add_error("evidence" if isinstance(error, CpdEvidenceNotStored) else None, str(error))
         else:
             messages.success(request, _("The activity is in your CPD record."))
             return redirect("cpd:mine")
@@ -61,7 +76,7 @@ def add(request: HttpRequest) -> HttpResponse:
         request,
         "cpd/activity_form.html",
         {"form": form, "activity": None},
-        status=400 if form.is_bound and form.errors else 200,
+        status=_status(form),
     )
 
 
@@ -85,7 +100,7 @@ def edit(request: HttpRequest, uid: UUID) -> HttpResponse:
                 remove_evidence=bool(form.cleaned_data.get("remove_evidence")),
             )
         except CpdError as error:
-            form.add_error(None, str(error))
+            form.add_error("evidence" if isinstance(error, CpdEvidenceNotStored) else None, str(error))
         else:
             messages.success(request, _("The activity is changed."))
             return redirect("cpd:mine")
@@ -93,7 +108,7 @@ def edit(request: HttpRequest, uid: UUID) -> HttpResponse:
         request,
         "cpd/activity_form.html",
         {"form": form, "activity": activity},
-        status=400 if form.is_bound and form.errors else 200,
+        status=_status(form),
     )
 
 

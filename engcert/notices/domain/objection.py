@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime
 
@@ -13,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from engcert.accounts.models import User
-from engcert.applications.domain.application import file_type_sniff
 from engcert.applications.domain.transition import TransitionError, application_transition
 from engcert.applications.enums import ApplicationState as S
 from engcert.applications.models import Application
@@ -22,6 +20,9 @@ from engcert.notices.domain.errors import NoticeError
 from engcert.notices.domain.notice import notice_close_if_done, notice_is_running
 from engcert.notices.enums import ObjectionOutcome, ObjectionStatus
 from engcert.notices.models import NoticeEntry, Objection
+from engcert.uploads.domain import CheckedUpload, upload_check, upload_store, uploads_all_or_nothing
+from engcert.uploads.errors import UploadNotStored, UploadRefused
+from engcert.uploads.kinds import DOCUMENTS
 
 STATEMENT_MAX_CHARS = 3000
 NAME_MAX_CHARS = 100
@@ -46,21 +47,12 @@ def evidence_too_big_message(size: int | None = None) -> str:
     }
 
 
-def evidence_check(uploaded: UploadedFile) -> str:
-    """The content type of an acceptable evidence file; refuses an empty, oversized or unknown one."""
-    size = uploaded.size or 0
-    if size == 0:
-        raise NoticeError(_("The evidence file is empty."), field="evidence")
-    if size > evidence_max_bytes():
-        raise NoticeError(evidence_too_big_message(size), field="evidence")
-    uploaded.seek(0)
-    sniffed = file_type_sniff(uploaded.read(16))
-    uploaded.seek(0)
-    if sniffed is None:
-        raise NoticeError(
-            _("Only PDF, JPEG and PNG files are accepted; this file is none of them."), field="evidence"
-        )
-    return sniffed.content_type
+def evidence_check(uploaded: UploadedFile | CheckedUpload) -> CheckedUpload:
+    """An evidence file checked by its content (engcert.uploads), within the objections' own limit."""
+    try:
+        return upload_check(uploaded=uploaded, kinds=DOCUMENTS, max_bytes=evidence_max_bytes())
+    except UploadRefused as refusal:
+        raise NoticeError(str(refusal), field="evidence") from refusal
 
 
 def _reference() -> str:
@@ -75,8 +67,7 @@ def _objection_save(
     phone: str,
     email: str,
     statement: str,
-    evidence: UploadedFile | None,
-    content_type: str,
+    evidence: CheckedUpload | None,
     now: datetime,
 ) -> Objection:
     # Read under the lock the transition will take, so a candidate leaving the notice meanwhile is seen.
@@ -94,27 +85,13 @@ def _objection_save(
         received_at=now,
     )
     if evidence is not None:
-        objection.evidence_name = (evidence.name or "evidence")[-200:]
-        objection.evidence_content_type = content_type
-        objection.evidence_size = evidence.size or 0
-        extension = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}.get(
-            content_type, ""
-        )
+        objection.evidence_name = evidence.original_name or "evidence"
+        objection.evidence_content_type = evidence.content_type
+        objection.evidence_size = evidence.size
         # Through the configured storage; the stored name is random, the original kept for display.
-        objection.evidence.save(f"{secrets.token_hex(16)}{extension}", evidence, save=False)
-    try:
-        objection.save()
-    except BaseException:
-        _evidence_discard([objection])
-        raise
+        upload_store(file=objection.evidence, stem=secrets.token_hex(16), checked=evidence)
+    objection.save()
     return objection
-
-
-def _evidence_discard(saved: list[Objection]) -> None:
-    """A file stored for an objection whose transaction then failed must not stay behind."""
-    for objection in saved:
-        if objection.evidence:
-            objection.evidence.storage.delete(objection.evidence.name)
 
 
 def objection_file(
@@ -124,7 +101,7 @@ def objection_file(
     phone: str,
     email: str,
     statement: str,
-    evidence: UploadedFile | None = None,
+    evidence: UploadedFile | CheckedUpload | None = None,
     now: datetime | None = None,
 ) -> Objection:
     """File an objection from the public about one listed candidate, during the notice's period.
@@ -148,28 +125,19 @@ def objection_file(
     notice = entry.notice
     if not notice_is_running(notice, now=now):
         raise NoticeError(_("This notice is not open for objections: its period is over or has not begun."))
-    content_type = evidence_check(evidence) if evidence is not None else ""
-    digest = ""
-    if evidence is not None:
-        hasher = hashlib.sha256()
-        for chunk in evidence.chunks():
-            hasher.update(chunk)
-        digest = hasher.hexdigest()
-        evidence.seek(0)
-    saved: list[Objection] = []
+    checked = evidence_check(evidence) if evidence is not None else None
     try:
-        with transaction.atomic():
+        # The evidence file is stored with the objection's rows, or not kept at all.
+        with uploads_all_or_nothing(), transaction.atomic():
             objection = _objection_save(
                 entry=entry,
                 name=name,
                 phone=phone,
                 email=email,
                 statement=statement,
-                evidence=evidence,
-                content_type=content_type,
+                evidence=checked,
                 now=now,
             )
-            saved.append(objection)
             application = entry.application
             if application.state == S.PUBLIC_NOTICE:
                 application_transition(
@@ -187,16 +155,14 @@ def objection_file(
                 data={
                     "reference": objection.reference,
                     "notice": notice.pk,
-                    "evidence_sha256": digest,
+                    "evidence_sha256": checked.sha256 if checked is not None else "",
                     "evidence_size": objection.evidence_size,
                 },
             )
     except TransitionError as error:
-        _evidence_discard(saved)
         raise NoticeError(_("This candidate is no longer on the notice.")) from error
-    except BaseException:
-        _evidence_discard(saved)
-        raise
+    except UploadNotStored as failure:
+        raise NoticeError(str(failure), field="evidence") from failure
     return objection
 
 

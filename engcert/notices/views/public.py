@@ -28,6 +28,7 @@ from engcert.notices.selectors import (
 )
 from engcert.notices.throttle import objection_attempt_allowed
 from engcert.notices.uploads import SizeLimitUploadHandler
+from engcert.uploads.domain import storage_failure_message
 
 SESSION_KEY = "notices_objections_sent"
 
@@ -137,6 +138,7 @@ def _object_to(
     if form.spam:
         # A script filled the field people never see, or forged the form: nothing is kept.
         return render(request, "notices/object_refused.html", context, status=400)
+    unstored = False
     if valid:
         data = form.cleaned_data
         try:
@@ -150,6 +152,8 @@ def _object_to(
             )
         except NoticeError as error:
             form.add_error(error.field, str(error))
+            # The server could not store the evidence: nothing was kept, the form is shown again.
+            unstored = str(error) == storage_failure_message()
         else:
             sent = [ref for ref in request.session.get(SESSION_KEY, []) if isinstance(ref, str)][-9:]
             request.session[SESSION_KEY] = [*sent, objection.reference]
@@ -161,7 +165,7 @@ def _object_to(
     data["shown"] = form_token_issue()
     form.data = data
     context["form"] = form
-    return render(request, "notices/object.html", context, status=400)
+    return render(request, "notices/object.html", context, status=503 if unstored else 400)
 
 
 def objection_received(request: HttpRequest, reference: str) -> HttpResponse:

@@ -27,6 +27,8 @@ from engcert.rosters.domain.reading import roster_file_kind, roster_file_read
 from engcert.rosters.enums import BUSY, RosterJobKind, RosterJobStatus
 from engcert.rosters.models import RosterImport, RosterJob, RosterRow
 from engcert.spreadsheets.reading import ImportFileError, RowProblem
+from engcert.uploads.domain import file_store, uploads_all_or_nothing
+from engcert.uploads.errors import UploadNotStored
 
 logger = logging.getLogger(__name__)
 _ROW_FIELDS = (
@@ -98,7 +100,7 @@ def roster_import_start(
         raise RosterError(_("The unit is not one of the society's units."))
     roster_upload_check(uploaded=uploaded)
     name = (uploaded.name or "roster")[:255]
-    with transaction.atomic():
+    with uploads_all_or_nothing(), transaction.atomic():
         job = RosterJob(
             kind=RosterJobKind.IMPORT,
             batch=batch,
@@ -109,7 +111,10 @@ def roster_import_start(
         )
         suffix = ".xlsx" if roster_file_kind(head=uploaded.read(16), name=name) == "xlsx" else ".csv"
         uploaded.seek(0)
-        job.upload.save(f"roster{suffix}", ContentFile(uploaded.read()), save=False)
+        try:
+            file_store(file=job.upload, name=f"roster{suffix}", data=uploaded.read())
+        except UploadNotStored as failure:
+            raise RosterError(str(failure)) from failure
         job.save()
         audit_event_append(
             actor=by,

@@ -20,7 +20,6 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
-from engcert.applications.domain.application import file_type_sniff
 from engcert.batches.models import Batch
 from engcert.frameworks.models import Grade
 from engcert.organisations.models import Discipline
@@ -47,6 +46,7 @@ from engcert.spreadsheets.reading import (
     open_sheet,
     text_key,
 )
+from engcert.uploads.kinds import file_kind_sniff
 
 XLSX_MAGIC = b"PK\x03\x04"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -113,7 +113,7 @@ def roster_file_kind(*, head: bytes, name: str) -> str:
         )
     if head.startswith(UTF16_BOMS):  # Excel's and WPS's "Unicode text": UTF-16, tab-separated
         return "csv"
-    if file_type_sniff(head) is not None or b"\x00" in head:
+    if file_kind_sniff(head) is not None or b"\x00" in head:
         raise ImportFileError(
             _("%(name)s is not a spreadsheet; please send the roster as an Excel workbook (.xlsx) or as CSV.")
             % {"name": name}
