@@ -1,0 +1,102 @@
+"""A full disk while storing an upload: the person is told, nothing of the upload is kept (no
+row, no partial file), and once there is room again the same upload goes through. The disk is a
+real one: a 256 KB tmpfs mounted as MEDIA_ROOT (which needs root)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from engcert.appeals.models import Appeal, AppealEvidence
+from engcert.applications.domain.application import application_create
+from engcert.applications.enums import ApplicationState
+from engcert.applications.models import Attachment
+from engcert.audit.models import AuditEvent
+from tests.appeals.helpers import STATEMENT, rejected
+from tests.conftest import World
+from tests.uploads import files
+
+pytestmark = pytest.mark.usefixtures("english")
+
+NOT_STORED = "The server could not store the file just now; nothing was saved. Try again later."
+KB = 1024
+
+
+@pytest.fixture
+def tiny_disk(settings: object, tmp_path: Path) -> Iterator[Path]:
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tiny tmpfs as the media folder needs root")
+    media = tmp_path / "tiny-media"
+    media.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(media)], check=True)
+    settings.MEDIA_ROOT = media  # type: ignore[attr-defined]
+    try:
+        yield media
+    finally:
+        subprocess.run(["umount", "-l", str(media)], check=True)
+
+
+def stored(media: Path) -> list[str]:
+    return sorted(str(p.relative_to(media)) for p in media.rglob("*") if p.is_file())
+
+
+def pdf_of(size: int, name: str = "scan.pdf") -> SimpleUploadedFile:
+    data = files.clean_pdf()
+    return files.upload(name, data + b"\0" * (size - len(data)), "application/pdf")
+
+
+def test_a_full_disk_on_the_attachments_page_leaves_nothing_and_says_so_beside_the_file(
+    world: World, tiny_disk: Path
+):
+    draft = application_create(batch=world.batch, applicant=world.applicant)
+    client = world.client_for(world.applicant)
+    url = reverse("applications:section", args=[draft.uid, "attachments"])
+    events = AuditEvent.objects.count()
+
+    response = client.post(
+        url, {"kind": "other", "description": "扫描件", "file": pdf_of(400 * KB, "大文件.pdf")}
+    )
+
+    assert response.status_code == 503
+    assert response.context["upload_form"].errors == {"file": [NOT_STORED]}
+    assert NOT_STORED in response.content.decode()
+    assert (Attachment.objects.count(), AuditEvent.objects.count()) == (0, events)
+    assert stored(tiny_disk) == []
+
+    response = client.post(url, {"kind": "other", "file": pdf_of(20 * KB, "小文件.pdf")})
+
+    assert response.status_code == 302
+    (attachment,) = Attachment.objects.all()
+    assert (attachment.original_name, attachment.size) == ("小文件.pdf", 20 * KB)
+    assert stored(tiny_disk) == [attachment.file.name]
+
+
+def test_an_appeal_whose_third_file_does_not_fit_keeps_none_of_its_files_and_is_not_lodged(
+    world: World, tiny_disk: Path
+):
+    application = rejected(world)
+    client = world.client_for(application.applicant)
+    url = reverse("appeals:lodge", args=[application.uid])
+    evidence = [pdf_of(90 * KB, "一.pdf"), pdf_of(90 * KB, "二.pdf"), pdf_of(150 * KB, "三.pdf")]
+    before = stored(tiny_disk)  # the application's own attachments
+
+    response = client.post(url, {"statement": STATEMENT, "evidence": evidence})
+
+    assert response.status_code == 503
+    assert response.context["form"].errors == {"evidence": [NOT_STORED]}
+    application.refresh_from_db()
+    assert application.state == ApplicationState.REJECTED
+    assert (Appeal.objects.count(), AppealEvidence.objects.count()) == (0, 0)
+    assert stored(tiny_disk) == before
+
+    response = client.post(url, {"statement": STATEMENT, "evidence": [pdf_of(20 * KB, "证明.pdf")]})
+
+    assert response.status_code == 302
+    (kept,) = AppealEvidence.objects.all()
+    assert stored(tiny_disk) == sorted([*before, kept.file.name])
