@@ -276,7 +276,9 @@ def account_erase(*, person: User, by: User) -> None:
 
 def _pending_locked(request: DeletionRequest, by: User) -> DeletionRequest:
     locked = (
-        DeletionRequest.objects.select_for_update().select_related("person", "society").get(pk=request.pk)
+        DeletionRequest.objects.select_for_update(of=("self",))
+        .select_related("person", "society")
+        .get(pk=request.pk)
     )
     if locked.state != DeletionRequestState.PENDING:
         raise DeletionError(_("This request has already been answered."))

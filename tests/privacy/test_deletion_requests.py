@@ -333,3 +333,36 @@ def test_staff_of_another_society_do_not_see_the_request(
 
     assert client.get(f"/staff/{other_code}/deletion-requests/").context["requests"] == []
     assert client.get(f"/staff/{other_code}/deletion-requests/{request.uid}/").status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_staff_list_costs_the_same_queries_for_one_request_or_three(world: World, count: int) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from engcert.demo import builders
+
+    for index in range(count):
+        person = builders.user_create(
+            email=f"erase{index}@example.com", password=PASSWORD, full_name=f"申请人{index}"
+        )
+        builders.application_complete_draft(
+            batch=world.batch,
+            applicant=person,
+            person=builders.Person(f"申请人{index}", True, date(1985, 3, 14), world.unit.name),
+            unit=world.unit,
+            index=index,
+        )
+        deletion_request_create(person=person)
+    client = world.client_for(world.staff)
+    client.get(f"/staff/{world.society.code}/deletion-requests/")  # sessions, permissions cached alike
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(f"/staff/{world.society.code}/deletion-requests/")
+
+    assert len(page.context["requests"]) == count
+    assert len(queries) == QUERIES_FOR_THE_STAFF_LIST
+
+
+# Session, user, society, staff membership, navigation roles and the requests with their people.
+QUERIES_FOR_THE_STAFF_LIST = 6
