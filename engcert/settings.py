@@ -66,12 +66,14 @@ INSTALLED_APPS = [
     "engcert.deadlines",
     "engcert.backups",
     "engcert.demo",
+    "engcert.webpolicy",
     "engcert.uploads",
     "engcert.outbox",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "engcert.webpolicy.middleware.BrowserPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "engcert.accounts.middleware.ChosenLanguageMiddleware",
@@ -340,6 +342,13 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The content security policy (engcert/webpolicy/policy.py). Report-only sends it as
+# Content-Security-Policy-Report-Only, for trying a change out on a live site; the report
+# address, if set, receives the browsers' violation reports.
+ENGCERT_CSP_REPORT_ONLY = env_bool("ENGCERT_CSP_REPORT_ONLY", False)
+ENGCERT_CSP_REPORT_URI = env_str("ENGCERT_CSP_REPORT_URI", "")
 # Behind TLS (see the README's deployment guide): redirect plain HTTP to HTTPS, except the load
 # balancer's health check, which probes the app servers over plain HTTP; and tell browsers to use
 # HTTPS only (HSTS) for this many seconds, for the subdomains too, and whether the site asks to be

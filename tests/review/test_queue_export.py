@@ -125,7 +125,7 @@ def test_the_progress_json_gives_percent_counts_and_whether_it_is_busy(
     assert page.status_code == 200
     html = page.content.decode()
     assert f'data-progress-url="{_job_url(world, job, "progress/")}"' in html
-    assert '<span data-bar style="width: 25%">' in html
+    assert '<span data-bar class="pct-25">' in html
     assert 'http-equiv="refresh"' in html
     assert "engcert/progress.js" in html
     assert client.get(_job_url(world, job, "download/")).status_code == 404  # not made yet

@@ -197,5 +197,10 @@
     });
     document.querySelectorAll("form[data-dirty-warning]").forEach(watchDirty);
     document.querySelectorAll("form").forEach(submitOnce);
+    // A value to copy (an API token) is selected whole when focused (no inline onfocus: the
+    // content security policy runs no inline script).
+    document.querySelectorAll("input[data-select-on-focus]").forEach(function (input) {
+      input.addEventListener("focus", function () { input.select(); });
+    });
   });
 })();
