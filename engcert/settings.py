@@ -321,7 +321,13 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[engcert] "
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Failed sign-ins: at most 10 a minute from one client address (allauth; in the cache, which
+# production shares between app servers through ENGCERT_CACHE_BACKEND). Per account, the lockout
+# below replaces allauth's own per-address limit: it is kept in the database and says until when.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
+ENGCERT_LOCKOUT_FAILURES = env_int("ENGCERT_LOCKOUT_FAILURES", 5)
+ENGCERT_LOCKOUT_WINDOW_MINUTES = env_int("ENGCERT_LOCKOUT_WINDOW_MINUTES", 15)
+ENGCERT_LOCKOUT_MINUTES = env_int("ENGCERT_LOCKOUT_MINUTES", 15)
 ACCOUNT_ADAPTER = "engcert.accounts.adapter.AccountAdapter"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"

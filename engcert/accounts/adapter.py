@@ -13,11 +13,13 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.forms import BaseForm
+from django.forms import BaseForm, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext
 
 from engcert.accounts.domain import language_supported, user_language_remember
+from engcert.accounts.lockout import sign_in_failure_record, sign_in_locked_until, sign_in_success_record
 from engcert.accounts.models import User
 from engcert.accounts.second_factor import second_factor_required
 
@@ -60,6 +62,25 @@ class AccountAdapter(DefaultAccountAdapter):
             )
         return response
 
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """A locked address is refused before its password is even checked."""
+        until = sign_in_locked_until(login=_login_of(credentials))
+        if until is not None:
+            raise _locked_error(until)
+        super().pre_authenticate(request, **credentials)
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> AbstractBaseUser | None:
+        user: AbstractBaseUser | None = super().authenticate(request, **credentials)
+        if user is not None:
+            sign_in_success_record(login=_login_of(credentials))
+        return user
+
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        """Count the failure; the one that locks the address says so at once."""
+        until = sign_in_failure_record(login=_login_of(credentials))
+        if until is not None:
+            raise _locked_error(until)
+
     def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
         """Signing in counts as recent authentication for the two-factor pages, as it does
         for allauth's own timeout: someone sent to enrol an authenticator right after signing
@@ -86,6 +107,23 @@ class AccountAdapter(DefaultAccountAdapter):
         """Write every account mail in the recipient's language, not the requester's."""
         with translation.override(_recipient_language(email, context)):
             super().send_mail(template_prefix, email, context)
+
+
+def _login_of(credentials: dict[str, Any]) -> str:
+    return str(credentials.get("email") or credentials.get("username") or "")
+
+
+def _locked_error(until: Any) -> ValidationError:
+    when = formats.date_format(timezone.localtime(until), "Y-m-d H:i")
+    return ValidationError(
+        gettext(
+            "Too many wrong passwords: signing in to this account is locked until %(time)s "
+            "(Beijing time). Try again then, or set a new password with “Forgot your password?”, "
+            "which unlocks it at once."
+        )
+        % {"time": when},
+        code="sign_in_locked",
+    )
 
 
 def _recipient_language(email: str, context: dict[str, Any]) -> str:

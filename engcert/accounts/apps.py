@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "engcert.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from engcert.accounts import receivers
+
+        receivers.connect()

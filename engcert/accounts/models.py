@@ -59,3 +59,23 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.full_name or self.email
+
+
+class SignInLock(models.Model):
+    """Failed sign-ins for one login (an email address, lower-cased), and until when signing in
+    with it is refused. Kept in the database so that every app server sees the same count and the
+    same lock. Addresses with no account are counted and locked alike, so that the answer to a
+    guess does not tell whether an account exists."""
+
+    login = models.CharField(_("sign-in address"), max_length=254, unique=True)
+    failures = models.PositiveIntegerField(_("failed sign-ins in the current window"), default=0)
+    window_started_at = models.DateTimeField(_("first failure of the window"), null=True, blank=True)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+    last_failure_at = models.DateTimeField(_("last failed sign-in"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in lock")
+        verbose_name_plural = _("sign-in locks")
+
+    def __str__(self) -> str:
+        return self.login
