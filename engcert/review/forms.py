@@ -22,6 +22,11 @@ REASON_ROWS = 3
 class DecisionForm(forms.Form):
     expected_state = forms.CharField(widget=forms.HiddenInput)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The checklist, the return and the rejection share one page: each hidden field its own id.
+        self.fields["expected_state"].widget.attrs["id"] = f"id_expected_state_{type(self).__name__.lower()}"
+
 
 class ChecklistForm(DecisionForm):
     documents_complete = forms.BooleanField(label=ChecklistItem.DOCUMENTS_COMPLETE.label, required=False)
