@@ -61,12 +61,14 @@ ON_A_PHONE_TOO = {
     ("alliance reviewer", "the verification queue"),
 }
 
+# axe-core no longer checks that ids are unique (WCAG 2.2 dropped 4.1.1), but a label, an
+# aria-describedby or a skip link pointing at a repeated id reaches the wrong element: checked here.
 RUN_AXE = """async (tags) => {
   const result = await axe.run(document, {
     runOnly: {type: "tag", values: tags},
     resultTypes: ["violations"],
   });
-  return result.violations
+  const found = result.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => ({
       id: v.id,
@@ -74,6 +76,13 @@ RUN_AXE = """async (tags) => {
       help: v.help,
       targets: v.nodes.map((n) => n.target.join(" ")),
     }));
+  const seen = new Map();
+  document.querySelectorAll("[id]").forEach((element) => seen.set(element.id, (seen.get(element.id) || 0) + 1));
+  const repeated = [...seen].filter(([, count]) => count > 1).map(([id]) => "#" + id);
+  if (repeated.length) {
+    found.push({id: "duplicate-id", impact: "serious", help: "Every id must be unique", targets: repeated});
+  }
+  return found;
 }"""
 
 
