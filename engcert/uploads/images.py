@@ -66,6 +66,14 @@ def _encode(image: Image.Image, *, kind: FileKind, source: Image.Image) -> bytes
     return out.getvalue()
 
 
+def _assert_whole(data: bytes, kind: FileKind) -> None:
+    """A PNG's chunks are read to its end and their checksums checked, whatever Pillow was told
+    about cut-off images elsewhere in the process."""
+    if kind == FileKind.PNG:
+        with Image.open(io.BytesIO(data), formats=["PNG"]) as image:
+            image.verify()
+
+
 def image_reencode(*, data: bytes, kind: FileKind, max_pixels: int) -> bytes:
     """The image drawn again, upright (its EXIF orientation applied), with nothing but pixels,
     colour profile, transparency and resolution; refuses one too large to decode safely or
@@ -78,7 +86,12 @@ def image_reencode(*, data: bytes, kind: FileKind, max_pixels: int) -> bytes:
                 # Checked from the header, before a single pixel is decoded.
                 if width * height > max_pixels:
                     raise _too_many_pixels(max_pixels)
+                _assert_whole(data, kind)
                 source.load()
+                # WeasyPrint (the certificates' PDFs) tells Pillow, for the whole process, to
+                # decode a cut-off image as far as it goes; a JPEG decoded so says it "ended" early.
+                if getattr(source, "_ended", False):
+                    raise _damaged()
                 upright = ImageOps.exif_transpose(source)
                 if upright.mode not in _MODES[kind]:
                     upright = upright.convert("RGBA" if kind == FileKind.PNG else "RGB")
