@@ -33,6 +33,8 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -173,7 +175,34 @@ FOUND = re.compile(
 )
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+def answer_problem(target: Target, base: str) -> str:
+    """Why the target's page does not answer 200 to its cookie or token ("" when it does): a
+    scan of a sign-in redirect or a 403 would test nothing behind it."""
+    page = target.csrf_url or target.path.replace("*", "")
+    request = urllib.request.Request(base + page)  # noqa: S310 - http://127.0.0.1 only
+    if target.cookie:
+        request.add_header("Cookie", target.cookie)
+    if target.headers:
+        name, _, value = target.headers.partition(": ")
+        request.add_header(name, value)
+    try:
+        with urllib.request.build_opener(_NoRedirect).open(request, timeout=120) as response:
+            status = response.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    return "" if status == 200 else f"GET {page} answered {status}"
+
+
 def sqlmap(target: Target, args: argparse.Namespace, base: str, out: Path) -> None:
+    problem = answer_problem(target, base)
+    if problem:
+        target.result = f"NOT TESTED ({problem})"
+        return
     command = [
         "sqlmap",
         "-u",
