@@ -24,7 +24,13 @@ class VerifyForm(forms.Form):
     )
 
     def clean_number(self) -> str:
-        return str(self.cleaned_data["number"]).strip().upper()
+        number = str(self.cleaned_data["number"]).strip().upper()
+        # The number is the last part of the certificate's own address, which a slash would end.
+        if "/" in number:
+            raise forms.ValidationError(
+                _("No certificate number has a slash (/) in it; please check what you typed."), code="slash"
+            )
+        return number
 
 
 class RegisterSearchForm(forms.Form):
