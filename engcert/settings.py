@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "engcert.accounts.middleware.SessionLifetimeMiddleware",
     "engcert.accounts.middleware.RequireSecondFactorMiddleware",
 ]
 
@@ -320,6 +321,8 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[engcert] "
+# Changing the password keeps this session and signs out every other one (Django's session hash
+# follows the password); allauth's True would also end this one, for no gain.
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # Failed sign-ins: at most 10 a minute from one client address (allauth; in the cache, which
 # production shares between app servers through ENGCERT_CACHE_BACKEND). Per account, the lockout
@@ -343,7 +346,15 @@ MFA_RECOVERY_CODE_DIGITS = 8
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ENGCERT_TRUSTED_PROXY_COUNT", 0)
 
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("ENGCERT_SECURE_COOKIES", False)
+# A session lasts at most ENGCERT_SESSION_MAX_HOURS from signing in; everyone who must use a second
+# factor is also signed out after ENGCERT_SESSION_IDLE_MINUTES without a request (applicants are
+# not: they may spend long on one page of their application).
+ENGCERT_SESSION_MAX_HOURS = env_int("ENGCERT_SESSION_MAX_HOURS", 12)
+ENGCERT_SESSION_IDLE_MINUTES = env_int("ENGCERT_SESSION_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = ENGCERT_SESSION_MAX_HOURS * 3600
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
