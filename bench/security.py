@@ -18,12 +18,13 @@ sqlmap's choices, and why:
   database skips the payloads of the twenty others; --time-sec 3 keeps a delay distinguishable
   on a busy machine.
 - --flush-session: every run tests again instead of replaying what an earlier run found.
+- A target with a path parameter marks it with *, and then sqlmap tests only what is marked, so
+  its query parameters carry a * too.
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import os
 import platform
@@ -42,7 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import PYTHON, VENV_BIN, Processes, database_recreate, wait_healthy  # noqa: E402
+from bench.run import PYTHON, VENV_BIN, Processes, bench_key, database_recreate, wait_healthy  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 HEADING = "## Security scan"
@@ -59,6 +60,7 @@ class Target:
     # Filled in by the run.
     tested: list[str] = field(default_factory=list)
     injectable: list[str] = field(default_factory=list)
+    discarded: list[str] = field(default_factory=list)
     result: str = ""
     seconds: float = 0.0
 
@@ -72,6 +74,11 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--technique", default="BEUSTQ")
     p.add_argument("--threads", type=int, default=4)
     p.add_argument("--only", help="comma-separated target names")
+    p.add_argument(
+        "--reuse-database",
+        action="store_true",
+        help="scan the database and signing material of the previous run instead of building them again",
+    )
     p.add_argument("--no-results-md", action="store_true", help="do not rewrite bench/RESULTS.md")
     return p.parse_args()
 
@@ -91,8 +98,9 @@ def scan_env(args: argparse.Namespace, work: Path) -> dict[str, str]:
             "ENGCERT_DEBUG": "false",
             "ENGCERT_REQUIRE_SECRETS": "true",
             "ENGCERT_SECRET_KEY": secrets.token_urlsafe(64),
-            "ENGCERT_FIELD_KEYS": "scan1:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-            "ENGCERT_INDEX_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+            # Fixed, public keys for this throwaway database, so that --reuse-database can read it.
+            "ENGCERT_FIELD_KEYS": "scan1:" + bench_key("security-field"),
+            "ENGCERT_INDEX_KEY": bench_key("security-index"),
             "ENGCERT_DATA_DIR": str(work / "data"),
             "ENGCERT_MEDIA_ROOT": str(work / "media"),
             "ENGCERT_SIGNING_DIR": str(work / "signing"),
@@ -124,8 +132,8 @@ def targets_for(ids: dict[str, str]) -> list[Target]:
     section = f"/applications/{ids['application']}/edit/personal/"
     return [
         Target("verify form", "/verify/?number=CSEE-2026-T0000001X", cookie=anonymous),
-        Target("verify page", f"/verify/{certificate}*/?p=eyJhbGciOiJFZERTQSJ9.e30.c2ln", cookie=anonymous),
-        Target("verify API", f"/api/v1/certificates/{certificate}*?p=eyJhbGciOiJFZERTQSJ9.e30.c2ln"),
+        Target("verify page", f"/verify/{certificate}*/?p=eyJhbGciOiJFZERTQSJ9.e30.c2ln*", cookie=anonymous),
+        Target("verify API", f"/api/v1/certificates/{certificate}*?p=eyJhbGciOiJFZERTQSJ9.e30.c2ln*"),
         Target(
             "register search", "/register/?q=Wang&unit=Power&discipline=1&grade=PE&page=1", cookie=anonymous
         ),
@@ -161,7 +169,7 @@ def targets_for(ids: dict[str, str]) -> list[Target]:
             headers=bearer,
         ),
         Target(
-            "API candidates", f"/api/v1/batches/{batch}*/candidates?state=submitted&page=1", headers=bearer
+            "API candidates", f"/api/v1/batches/{batch}*/candidates?state=submitted*&page=1*", headers=bearer
         ),
         Target("API candidate", f"/api/v1/candidates/{ids['candidate']}*", headers=bearer),
     ]
@@ -214,7 +222,8 @@ def sqlmap(target: Target, args: argparse.Namespace, base: str, out: Path) -> No
         f"--technique={args.technique}",
         "--dbms=PostgreSQL",
         "--time-sec=3",
-        f"--threads={args.threads}",
+        # sqlmap refetches the CSRF token before each request, one request at a time.
+        f"--threads={1 if target.csrf_url else args.threads}",
         "--timeout=60",
         "--retries=2",
         f"--output-dir={out}",
@@ -234,8 +243,14 @@ def sqlmap(target: Target, args: argparse.Namespace, base: str, out: Path) -> No
     text = result.stdout + result.stderr
     safe_name = target.name.replace(" ", "-")
     (out / f"{safe_name}.log").write_text(text, encoding="utf-8")
-    target.tested = sorted({f"{where} {name}" for where, name in TESTED.findall(text)})
-    target.injectable = sorted({f"{where} {name}" for where, name in FOUND.findall(text)})
+    tested = {f"{where} {name}" for where, name in TESTED.findall(text)}
+    suspected = {f"{where} {name}" for where, name in FOUND.findall(text)}
+    # sqlmap first says a parameter "appears to be injectable", then checks that itself and may
+    # conclude "false positive or unexploitable" and "does not seem to be injectable": only what
+    # survives its check (and ends in "identified the following injection point") is injectable.
+    target.discarded = sorted(suspected & tested)
+    target.injectable = sorted(suspected - tested)
+    target.tested = sorted(tested | suspected)
     if target.injectable or "identified the following injection point" in text:
         target.result = "INJECTABLE"
     elif "all tested parameters do not appear to be injectable" in text and target.tested:
@@ -252,6 +267,8 @@ def table(targets: list[Target]) -> str:
     for t in targets:
         tested = ", ".join(t.tested) or "none"
         result = t.result + (f": {', '.join(t.injectable)}" if t.injectable else "")
+        if t.discarded:
+            result += f" (sqlmap's false-positive check discarded a first hint on {', '.join(t.discarded)})"
         lines.append(f"| {t.name} (`{t.path.split('?')[0]}`) | {tested} | {result} | {t.seconds} |")
     return "\n".join(lines)
 
@@ -293,20 +310,7 @@ def write_results(section: str) -> None:
     RESULTS.write_text(text, encoding="utf-8")
 
 
-def main() -> int:
-    args = parse_args()
-    if shutil.which("sqlmap") is None:
-        raise SystemExit(
-            "sqlmap is not installed: sudo apt-get install sqlmap (make security does it as root)"
-        )
-    version = subprocess.run(["sqlmap", "--version"], capture_output=True, text=True).stdout.strip()
-    work = ROOT / "var" / "security"
-    if work.exists():
-        shutil.rmtree(work)
-    (work / "sqlmap").mkdir(parents=True)
-    env = scan_env(args, work)
-    started = time.monotonic()
-
+def build(args: argparse.Namespace, env: dict[str, str]) -> None:
     log(f"fresh database {args.database}, migrations and the demo")
     database_recreate(args.database)
     run([PYTHON, "manage.py", "migrate", "--no-input", "-v0"], env, 900)
@@ -315,6 +319,25 @@ def main() -> int:
     # the production profile refuses, so the demo alone runs without that requirement and
     # creates development material in the scan's own folder, which the server then uses.
     run([PYTHON, "manage.py", "load_demo"], {**env, "ENGCERT_REQUIRE_SECRETS": "false"}, 900)
+
+
+def main() -> int:
+    args = parse_args()
+    if shutil.which("sqlmap") is None:
+        raise SystemExit(
+            "sqlmap is not installed: sudo apt-get install sqlmap (make security does it as root)"
+        )
+    version = subprocess.run(["sqlmap", "--version"], capture_output=True, text=True).stdout.strip()
+    work = ROOT / "var" / "security"
+    if args.reuse_database:
+        shutil.rmtree(work / "sqlmap", ignore_errors=True)
+    elif work.exists():
+        shutil.rmtree(work)
+    (work / "sqlmap").mkdir(parents=True)
+    env = scan_env(args, work)
+    started = time.monotonic()
+    if not args.reuse_database:
+        build(args, env)
     ids = json.loads(
         run([PYTHON, str(ROOT / "bench" / "security_prepare.py")], env, 300).strip().splitlines()[-1]
     )
