@@ -189,8 +189,8 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def answer_problem(target: Target, base: str) -> str:
-    """Why the target's page does not answer 200 to its cookie or token ("" when it does): a
-    scan of a sign-in redirect or a 403 would test nothing behind it."""
+    """Why the target's page does not answer its cookie or token ("" when it does): a scan of a
+    sign-in redirect or a 403 would test nothing behind it."""
     page = target.csrf_url or target.path.replace("*", "")
     request = urllib.request.Request(base + page)  # noqa: S310 - http://127.0.0.1 only
     if target.cookie:
@@ -198,12 +198,17 @@ def answer_problem(target: Target, base: str) -> str:
     if target.headers:
         name, _, value = target.headers.partition(": ")
         request.add_header(name, value)
+    location = ""
     try:
         with urllib.request.build_opener(_NoRedirect).open(request, timeout=120) as response:
             status = response.status
     except urllib.error.HTTPError as error:
-        status = error.code
-    return "" if status == 200 else f"GET {page} answered {status}"
+        status, location = error.code, error.headers.get("Location", "")
+    # The verification form redirects to the certificate's page: a redirect is fine unless it
+    # sends the visitor to sign in or to set up a second factor.
+    if status == 200 or (300 <= status < 400 and "/accounts/" not in location):
+        return ""
+    return f"GET {page} answered {status} {location}".strip()
 
 
 def sqlmap(target: Target, args: argparse.Namespace, base: str, out: Path) -> None:
