@@ -41,7 +41,7 @@ from engcert.referees.models import RefereeClaim
 from engcert.registration.models import PackageItem, Registration
 from tests.conftest import World
 
-EXAMPLES_PER_FORM = 6
+EXAMPLES_PER_FORM = 4  # × 93 forms: a few hundred submissions, 9–20 s on PostgreSQL depending on load
 STANDARD = {"self", "args", "kwargs", "data", "files", "auto_id", "prefix", "initial", "error_class",
             "label_suffix", "empty_permitted", "field_order", "use_required_attribute", "renderer",
             "bound_field_class", "instance"}  # fmt: skip
