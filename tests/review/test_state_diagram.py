@@ -19,7 +19,7 @@ URL = "/staff/states/"
 
 
 def _svg(html: str) -> ET.Element:
-    match = re.search(r"<svg\b.*?</svg>", html, re.S)
+    match = re.search(r"<svg\b[^>]*class=\"state-diagram\".*?</svg>", html, re.S)
     assert match, "no inline SVG on the page"
     return ET.fromstring(match.group(0))  # noqa: S314 -- our own page, not untrusted input
 
