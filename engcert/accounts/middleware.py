@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
@@ -68,6 +69,12 @@ SIGNED_IN_AT = "_engcert_signed_in_at"
 SEEN_AT = "_engcert_seen_at"
 # The last activity is written to the session at most this often (seconds), not on every request.
 SEEN_RESOLUTION = 60
+
+
+def session_clock_reset(*, session: SessionBase) -> None:
+    now = time.time()
+    session[SIGNED_IN_AT] = now
+    session[SEEN_AT] = now
 
 
 class SessionLifetimeMiddleware:
