@@ -332,7 +332,7 @@ def main() -> int:
         raise SystemExit(
             "sqlmap is not installed: sudo apt-get install sqlmap (make security does it as root)"
         )
-    version = subprocess.run(["sqlmap", "--version"], capture_output=True, text=True).stdout.strip()
+    version = subprocess.run(["sqlmap", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
     work = ROOT / "var" / "security"
     if args.reuse_database:
         shutil.rmtree(work / "sqlmap", ignore_errors=True)
