@@ -91,10 +91,9 @@ def test_a_pdf_with_javascript_is_refused_beside_the_file_field_on_the_attachmen
         person.page.fill("textarea[name=statement]", STATEMENT)
         person.page.set_input_files("input[name=evidence]", str(hostile))
         person.click(person.page.locator("form:has(input[name=evidence]) button[type=submit]"))
-        assert (
-            beside_the_field(person, "evidence")
-            == f"“学位证书.pdf”{'：' if language == 'zh-hans' else ': '}{in_language(language)}"
-        )
+        shown = beside_the_field(person, "evidence")
+        # The file's name, then the problem; the punctuation between them is the catalogue's.
+        assert shown.startswith("“学位证书.pdf”") and shown.endswith(in_language(language))
         person.shot("appeal-refused")
         person.close()
 
