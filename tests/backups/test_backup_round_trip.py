@@ -22,8 +22,8 @@ from engcert.backups.domain import BackupError, backup_create, backup_inspect, b
 from engcert.certificates.domain import certificate_issue
 from engcert.certificates.models import Certificate
 from engcert.privacy import crypto
-from tests.conftest import World
 from tests.certificates.issue_helpers import registered_members
+from tests.conftest import World
 
 FIELD_KEY = "k1:" + "A" * 43 + "="
 OTHER_FIELD_KEY = "k2:" + "B" * 43 + "="
