@@ -91,16 +91,24 @@ class _WireMessage:
         return None
 
 
+def _one_line(subject: str) -> str:
+    """A subject as one line: every run of whitespace (a line break from a name or a reason,
+    a tab) becomes one space, so no text can raise BadHeaderError or start a header of its own."""
+    return " ".join(subject.split())
+
+
 def outbox_messages_store(*, messages: Sequence[EmailMessage]) -> list[OutboxMessage]:
     """Write the messages in the current transaction; deliver them once it commits."""
     now = timezone.now()
     reference = _reference.get()
+    for message in messages:
+        message.subject = _one_line(str(message.subject))
     rows = [
         OutboxMessage(
             reference=reference[:100],
             from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
             recipients=list(message.recipients()),
-            subject=str(message.subject)[:1000],
+            subject=message.subject[:1000],
             body=str(message.body),
             mime=message.message().as_bytes(),
             next_attempt_at=now,
