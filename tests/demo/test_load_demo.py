@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from io import StringIO
+from pathlib import Path
+from typing import Any
 
+import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from engcert.applications.enums import ApplicationState as S
 from engcert.applications.models import Application
@@ -14,10 +20,39 @@ from engcert.organisations.models import Membership
 from tests.conftest import _ensure_migrated_data
 
 
-def test_the_demo_has_every_stage_a_user_per_role_and_an_intact_audit_chain(db):
-    _ensure_migrated_data()
-    out = StringIO()
-    call_command("load_demo", stdout=out)
+@pytest.fixture(scope="module")
+def demo(
+    django_db_setup: None,
+    django_db_blocker: Any,
+    tmp_path_factory: pytest.TempPathFactory,
+    _signing_dir: Path,
+) -> Iterator[str]:
+    """The demo, loaded once for the module in a transaction rolled back after it; what
+    `load_demo` printed. Each test runs in a savepoint inside it, so nothing a test does is seen
+    by the next."""
+    with (
+        override_settings(
+            MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"),
+            ENGCERT_SIGNING_DIR=_signing_dir,
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+        ),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        _ensure_migrated_data()
+        out = StringIO()
+        call_command("load_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp() -> None:
+    """The demo keeps its files in the module's media folder (see demo), not the test's."""
+
+
+def test_the_demo_has_every_stage_a_user_per_role_and_an_intact_audit_chain(db, demo):
     states = set(Application.objects.values_list("state", flat=True))
     assert states == {
         S.DRAFT,
@@ -44,21 +79,18 @@ def test_the_demo_has_every_stage_a_user_per_role_and_an_intact_audit_chain(db):
     # No demo applicant doubles as a person who acts on files (their logins would collide).
     acting = Membership.objects.exclude(role__in=[Role.APPLICANT, Role.UNIT_ADMIN]).values("user")
     assert list(Application.objects.filter(applicant__in=acting)) == []
-    assert "password for all: engcert-demo-2026" in out.getvalue()
-    assert "staff@demo.engcert" in out.getvalue()
+    assert "password for all: engcert-demo-2026" in demo
+    assert "staff@demo.engcert" in demo
     assert audit_chain_verify().ok
 
 
-def test_the_demo_shows_referees_answers_a_copied_statement_appeals_and_api_clients(db):
+def test_the_demo_shows_referees_answers_a_copied_statement_appeals_and_api_clients(db, demo):
     from engcert.apiclients.models import ApiClient
     from engcert.appeals.models import Appeal
     from engcert.referees.models import RefereeRequest
     from engcert.similarity.models import SimilarPair
 
-    _ensure_migrated_data()
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    printed = out.getvalue()
+    printed = demo
     assert "/referee/" in printed
     assert printed.count("engcert_") >= 2
     assert sorted(set(RefereeRequest.objects.values_list("state", flat=True))) == [
@@ -76,14 +108,12 @@ def test_the_demo_shows_referees_answers_a_copied_statement_appeals_and_api_clie
     assert sorted(set(Endorsement.objects.values_list("decision", flat=True))) == ["declined", "endorsed"]
 
 
+@pytest.mark.usefixtures("demo")
 def test_the_demo_evaluation_went_through_review_panels_and_score_sheets(db):
     from engcert.examiners.enums import SeatStatus
     from engcert.examiners.models import Interview, PanelSeat
     from engcert.review.models import RevisionRequest
     from engcert.scoring.models import PanelAssessment, ScoreSheet
-
-    _ensure_migrated_data()
-    call_command("load_demo", stdout=StringIO())
 
     simplified = Application.objects.get(applicant__email="simplified@demo.engcert")
     assert (simplified.state, simplified.assessment_path) == (S.REVIEW_PASSED, "simplified")
@@ -103,26 +133,24 @@ def test_the_demo_evaluation_went_through_review_panels_and_score_sheets(db):
     assert PanelAssessment.objects.count() == 12
 
 
+@pytest.mark.usefixtures("demo")
 def test_loading_the_demo_twice_adds_nothing(db):
-    _ensure_migrated_data()
     from engcert.certificates.models import Certificate
     from engcert.cpd.models import CpdActivity
     from engcert.registration.models import Registration
 
-    call_command("load_demo", stdout=StringIO())
+    # The module's demo is the first load.
     counts = [m.objects.count() for m in (Application, Registration, Certificate, CpdActivity)]
     call_command("load_demo", stdout=StringIO())
     assert [m.objects.count() for m in (Application, Registration, Certificate, CpdActivity)] == counts
 
 
+@pytest.mark.usefixtures("demo")
 def test_the_demos_later_stages_went_through_the_committee_the_notice_and_the_alliance(db):
     from engcert.committee.enums import MeetingStatus
     from engcert.committee.models import AgendaItem, Meeting, Recusal, Vote
     from engcert.notices.models import Notice, Objection
     from engcert.registration.models import AlliancePackage, Registration
-
-    _ensure_migrated_data()
-    call_command("load_demo", stdout=StringIO())
 
     def state_of(login: str) -> str:
         return Application.objects.get(applicant__email=f"{login}@demo.engcert").state
@@ -164,6 +192,7 @@ def test_the_demos_later_stages_went_through_the_committee_the_notice_and_the_al
     ) == ["certified@demo.engcert", "registered@demo.engcert", "suspended@demo.engcert"]
 
 
+@pytest.mark.usefixtures("demo")
 def test_the_demo_has_a_certificate_in_every_status_cpd_a_renewal_the_register_and_imported_members(db):
     from engcert.certificates.enums import CertificateSource, CertificateStatus
     from engcert.certificates.models import Certificate, RegisterListing
@@ -172,9 +201,6 @@ def test_the_demo_has_a_certificate_in_every_status_cpd_a_renewal_the_register_a
     from engcert.registration.models import Registration
     from engcert.renewals.enums import RenewalState
     from engcert.renewals.models import Renewal
-
-    _ensure_migrated_data()
-    call_command("load_demo", stdout=StringIO())
 
     def certificate_of(login: str) -> Certificate:
         return Certificate.objects.get(registration__holder__email=f"{login}@demo.engcert")
@@ -228,13 +254,10 @@ def test_the_demo_has_a_certificate_in_every_status_cpd_a_renewal_the_register_a
     ]
 
 
-def test_the_new_demo_logins_are_printed_and_sign_in(db, client):
-    _ensure_migrated_data()
-    out = StringIO()
-    call_command("load_demo", stdout=out)
+def test_the_new_demo_logins_are_printed_and_sign_in(db, demo, client):
     logins = ["certified", "suspended", "revoked", "expired", "renewal", "cpd-short"]
     for login in logins:
-        assert f"{login}@demo.engcert" in out.getvalue()
+        assert f"{login}@demo.engcert" in demo
     for login in logins:
         assert client.login(email=f"{login}@demo.engcert", password="engcert-demo-2026") is True
         client.logout()
