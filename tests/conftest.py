@@ -3,6 +3,7 @@ alliance reviewer and an outsider, around one society with an open batch."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -178,6 +179,21 @@ def other_society_staff(world: World) -> User:
     )
     enrol_totp(user)
     return user
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests (marked `browser`) run once, in the SQLite pass of `make test`.
+
+    They drive pages through Chromium: markup, scripts, focus and the order of a journey's
+    steps, none of which depends on the database engine; what does (locks, constraints,
+    PostgreSQL's own SQL) is tested in both passes by the tests that call the views and the
+    domain directly. ENGCERT_BROWSER_ON_POSTGRES=1 runs them on PostgreSQL too."""
+    if os.environ.get("ENGCERT_DB") != "postgres" or os.environ.get("ENGCERT_BROWSER_ON_POSTGRES") == "1":
+        return
+    once = pytest.mark.skip(reason="a browser test: independent of the database, run in the SQLite pass")
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(once)
 
 
 @pytest.fixture(autouse=True)
