@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from engcert.accounts.models import SignInLock, User
 from engcert.audit.domain import audit_event_append
+from engcert.tasks_queue import task_enqueue_with_work
 
 
 def login_normalise(login: str) -> str:
@@ -68,7 +69,7 @@ def sign_in_failure_record(*, login: str) -> datetime | None:
                 from engcert.accounts.tasks import sign_in_lock_notify
 
                 user_id = user.pk
-                transaction.on_commit(lambda: sign_in_lock_notify.enqueue(user_id=user_id, lock_id=lock.pk))
+                task_enqueue_with_work(sign_in_lock_notify, user_id=user_id, lock_id=lock.pk)
     return locked_until
 
 

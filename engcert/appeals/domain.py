@@ -39,6 +39,7 @@ from engcert.audit.domain import audit_event_append
 from engcert.audit.models import AuditEvent
 from engcert.organisations.enums import Role
 from engcert.organisations.models import Membership, Organisation
+from engcert.tasks_queue import task_enqueue_with_work
 from engcert.uploads.domain import CheckedUpload, upload_check, upload_store, uploads_all_or_nothing
 from engcert.uploads.errors import UploadNotStored, UploadRefused
 from engcert.uploads.kinds import DOCUMENTS
@@ -408,7 +409,7 @@ def appeal_panel_assign(*, appeal: Appeal, members: Sequence[User], by: User) ->
             to_state=AppealStatus.UNDER_REVIEW,
             data={"reference": locked.reference, "members": [member.pk for member in chosen]},
         )
-        transaction.on_commit(lambda: _notify_panel(locked.pk))
+        _notify_panel(locked.pk)
     appeal.status, appeal.panel_assigned_at, appeal.panel_assigned_by = (
         locked.status,
         locked.panel_assigned_at,
@@ -420,7 +421,7 @@ def appeal_panel_assign(*, appeal: Appeal, members: Sequence[User], by: User) ->
 def _notify_panel(appeal_id: int) -> None:
     from engcert.appeals.tasks import appeal_notify_panel
 
-    appeal_notify_panel.enqueue(appeal_id=appeal_id)
+    task_enqueue_with_work(appeal_notify_panel, appeal_id=appeal_id)
 
 
 # The panel's views and the outcome ----------------------------------------------------------------

@@ -31,6 +31,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import TaskResult
 
 from engcert.accounts.models import User
 from engcert.applications.domain.transition import TransitionError, application_transition
@@ -54,6 +55,7 @@ from engcert.certificates.signing import pdf_sign
 from engcert.jobs import job_is_stale
 from engcert.organisations.models import Organisation
 from engcert.registration.models import Registration
+from engcert.tasks_queue import task_enqueue_with_work
 from engcert.uploads.domain import CheckedUpload, upload_check, upload_store, uploads_all_or_nothing
 from engcert.uploads.errors import UploadNotStored, UploadRefused
 from engcert.uploads.kinds import IMAGES
@@ -333,14 +335,14 @@ def _finish(*, certificate: Certificate, pdf_name: str, by: User | None) -> Cert
             },
         )
         certificate_id = locked.pk
-        transaction.on_commit(lambda: _notify_ready(certificate_id))
+        _notify_ready(certificate_id)
     return locked
 
 
 def _notify_ready(certificate_id: int) -> None:
     from engcert.certificates.tasks import certificate_notify_ready
 
-    certificate_notify_ready.enqueue(certificate_id=certificate_id)
+    task_enqueue_with_work(certificate_notify_ready, certificate_id=certificate_id)
 
 
 def _issue_term(
@@ -434,8 +436,10 @@ def issuance_run_active(*, batch: Batch) -> IssuanceRun | None:
 def _enqueue(run_id: int) -> None:
     from engcert.certificates.tasks import issuance_run_task
 
-    result = issuance_run_task.enqueue(run_id=run_id)
-    IssuanceRun.objects.filter(pk=run_id, task_id="").update(task_id=str(result.id)[:64])
+    def record(result: TaskResult[Any]) -> None:
+        IssuanceRun.objects.filter(pk=run_id, task_id="").update(task_id=str(result.id)[:64])
+
+    task_enqueue_with_work(issuance_run_task, run_id=run_id, then=record)
 
 
 def issuance_run_start(*, batch: Batch, by: User) -> IssuanceRun:
@@ -459,7 +463,7 @@ def issuance_run_start(*, batch: Batch, by: User) -> IssuanceRun:
             data={"batch": batch.code, "waiting": waiting},
         )
         run_id = run.pk
-        transaction.on_commit(lambda: _enqueue(run_id))
+        _enqueue(run_id)
     return run
 
 
@@ -488,7 +492,7 @@ def issuance_run_resume(*, run: IssuanceRun, by: User) -> IssuanceRun:
             data={"done": locked.done, "total": locked.total},
         )
         run_id = locked.pk
-        transaction.on_commit(lambda: _enqueue(run_id))
+        _enqueue(run_id)
     return locked
 
 

@@ -15,6 +15,7 @@ from engcert.accounts.models import User
 from engcert.audit.domain import audit_event_append
 from engcert.certificates.enums import CertificateStatus
 from engcert.certificates.models import Certificate
+from engcert.tasks_queue import task_enqueue_with_work
 
 MAX_REASON_CHARS = 2000
 
@@ -87,14 +88,14 @@ def _status_change(*, certificate: Certificate, to: CertificateStatus, reason: s
             data={"number": locked.number},
         )
         certificate_id = locked.pk
-        transaction.on_commit(lambda: _notify(certificate_id))
+        _notify(certificate_id)
     return locked
 
 
 def _notify(certificate_id: int) -> None:
     from engcert.certificates.status_tasks import certificate_notify_status
 
-    certificate_notify_status.enqueue(certificate_id=certificate_id)
+    task_enqueue_with_work(certificate_notify_status, certificate_id=certificate_id)
 
 
 def certificate_suspend(*, certificate: Certificate, reason: str, by: User) -> Certificate:

@@ -27,6 +27,7 @@ from engcert.cpd.models import MAX_ACTIVITY_HOURS, AuditDraw, AuditSelection, Cp
 from engcert.cpd.selectors import cpd_rule_get, term_from
 from engcert.organisations.models import Organisation
 from engcert.registration.models import Registration
+from engcert.tasks_queue import task_enqueue_with_work
 from engcert.uploads.domain import CheckedUpload, upload_check, upload_store, uploads_all_or_nothing
 from engcert.uploads.errors import UploadNotStored, UploadRefused
 from engcert.uploads.kinds import DOCUMENTS
@@ -385,7 +386,7 @@ def audit_draw_make(*, society: Organisation, year: int, by: User, seed: str | N
             },
         )
         ids = list(AuditSelection.objects.filter(draw=draw).order_by("rank").values_list("pk", flat=True))
-        transaction.on_commit(lambda: _notify_drawn(ids))
+        _notify_drawn(ids)
     return draw
 
 
@@ -393,7 +394,7 @@ def _notify_drawn(selection_ids: list[int]) -> None:
     from engcert.cpd.tasks import audit_notify
 
     for selection_id in selection_ids:
-        audit_notify.enqueue(selection_id=selection_id, event="drawn")
+        task_enqueue_with_work(audit_notify, selection_id=selection_id, event="drawn")
 
 
 @dataclass(frozen=True)
@@ -451,11 +452,11 @@ def audit_outcome_record(
             reason=note,
             data={"year": selection.draw.year, "member": selection.registration.member_number},
         )
-        transaction.on_commit(lambda: _notify_outcome(locked.pk))
+        _notify_outcome(locked.pk)
     return locked
 
 
 def _notify_outcome(selection_id: int) -> None:
     from engcert.cpd.tasks import audit_notify
 
-    audit_notify.enqueue(selection_id=selection_id, event="outcome")
+    task_enqueue_with_work(audit_notify, selection_id=selection_id, event="outcome")

@@ -35,6 +35,7 @@ from engcert.registration.numbering import NumberParts, number_render, sequence_
 from engcert.registration.rules import is_alliance_reviewer
 from engcert.registration.selectors import registration_policy_get
 from engcert.registration.snapshot import package_snapshot, snapshot_digest
+from engcert.tasks_queue import task_enqueue_with_work
 
 
 class RegistrationError(Exception):
@@ -226,7 +227,7 @@ def registration_confirm(*, item: PackageItem, by: User) -> Registration:
         )
         _complete_if_decided(locked.package_id, now)
         registration_id = registration.pk
-        transaction.on_commit(lambda: _certificate_issue_enqueue(registration_id))
+        _certificate_issue_enqueue(registration_id)
     return registration
 
 
@@ -235,7 +236,7 @@ def _certificate_issue_enqueue(registration_id: int) -> None:
     # Certificates depend on registration; the task is found at run time, not at import.
     from engcert.certificates.tasks import certificate_issue_task
 
-    certificate_issue_task.enqueue(registration_id=registration_id)
+    task_enqueue_with_work(certificate_issue_task, registration_id=registration_id)
 
 
 def registration_return(*, item: PackageItem, reason: str, by: User) -> PackageItem:

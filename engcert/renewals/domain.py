@@ -27,6 +27,7 @@ from engcert.organisations.models import Organisation
 from engcert.registration.models import Registration
 from engcert.renewals.enums import HOLDS_CERTIFICATE, TRANSITIONS, Actor, RenewalState
 from engcert.renewals.models import Renewal, RenewalReminder
+from engcert.tasks_queue import task_enqueue_with_work
 
 
 class RenewalError(Exception):
@@ -330,7 +331,7 @@ def _issue_next_term(*, renewal: Renewal, by: User) -> Certificate:
 def _notify(renewal_id: int) -> None:
     from engcert.renewals.tasks import renewal_notify
 
-    transaction.on_commit(lambda: renewal_notify.enqueue(renewal_id=renewal_id))
+    task_enqueue_with_work(renewal_notify, renewal_id=renewal_id)
 
 
 # --- Scheduled jobs ------------------------------------------------------------------------------
@@ -403,7 +404,7 @@ def _reminder_claim(*, certificate: Certificate, days_before: int) -> bool:
                 subject=certificate,
                 data={"days_before": days_before, "valid_until": certificate.valid_until.isoformat()},
             )
-            transaction.on_commit(lambda: _send_reminder(reminder.pk))
+            _send_reminder(reminder.pk)
     except IntegrityError:
         return False
     return True
@@ -412,7 +413,7 @@ def _reminder_claim(*, certificate: Certificate, days_before: int) -> bool:
 def _send_reminder(reminder_id: int) -> None:
     from engcert.renewals.tasks import reminder_send
 
-    reminder_send.enqueue(reminder_id=reminder_id)
+    task_enqueue_with_work(reminder_send, reminder_id=reminder_id)
 
 
 @dataclass
@@ -453,7 +454,7 @@ def certificates_expire(*, today: date | None = None) -> ExpiryReport:
                 to_state=CertificateStatus.EXPIRED,
                 data={"valid_until": certificate.valid_until.isoformat()},
             )
-            transaction.on_commit(lambda pk=pk: _send_expired(pk))  # type: ignore[misc]
+            _send_expired(pk)
             report.expired += 1
     return report
 
@@ -461,4 +462,4 @@ def certificates_expire(*, today: date | None = None) -> ExpiryReport:
 def _send_expired(certificate_id: int) -> None:
     from engcert.renewals.tasks import expired_send
 
-    expired_send.enqueue(certificate_id=certificate_id)
+    task_enqueue_with_work(expired_send, certificate_id=certificate_id)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tasks import TaskResult
 
 from engcert.accounts.models import User
 from engcert.audit.domain import audit_event_append
@@ -24,6 +26,7 @@ from engcert.review.exports_queue import queue_workbook
 from engcert.review.forms_queue import queue_filter_form
 from engcert.review.models import QueueExport
 from engcert.review.selectors_queue import queue_filter, queue_in_stage, queue_received, queue_rows
+from engcert.tasks_queue import task_enqueue_with_work
 
 logger = logging.getLogger(__name__)
 FILTERS_MAX = 2000
@@ -46,8 +49,10 @@ def queue_export_is_stale(export: QueueExport, *, now: datetime | None = None) -
 def _enqueue(export_id: int) -> None:
     from engcert.review.tasks import queue_export_task
 
-    result = queue_export_task.enqueue(export_id=export_id)
-    QueueExport.objects.filter(pk=export_id, task_id="").update(task_id=str(result.id)[:64])
+    def record(result: TaskResult[Any]) -> None:
+        QueueExport.objects.filter(pk=export_id, task_id="").update(task_id=str(result.id)[:64])
+
+    task_enqueue_with_work(queue_export_task, export_id=export_id, then=record)
 
 
 def queue_export_start(*, batch: Batch, filters: str, by: User) -> QueueExport:
@@ -57,7 +62,7 @@ def queue_export_start(*, batch: Batch, filters: str, by: User) -> QueueExport:
         export = QueueExport.objects.create(
             society=batch.society, batch=batch, filters=filters[:FILTERS_MAX], started_by=by
         )
-        transaction.on_commit(lambda: _enqueue(export.pk))
+        _enqueue(export.pk)
     return export
 
 
@@ -80,7 +85,7 @@ def queue_export_resume(*, export: QueueExport, by: User) -> QueueExport:
         audit_event_append(
             actor=by, action="queue.export_resumed", subject=locked.batch, data={"job": locked.pk}
         )
-        transaction.on_commit(lambda: _enqueue(locked.pk))
+        _enqueue(locked.pk)
     return locked
 
 

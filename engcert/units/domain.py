@@ -20,6 +20,7 @@ from engcert.batches.models import Batch
 from engcert.deadlines.domain.checks import DeadlinePassed, roster_deadline_assert_open
 from engcert.organisations.enums import OrganisationKind, Role
 from engcert.organisations.models import Membership, Organisation
+from engcert.tasks_queue import task_enqueue_with_work
 from engcert.units.enums import (
     ADMIN_REQUEST_TRANSITIONS,
     ENDORSEMENT_TRANSITIONS,
@@ -75,14 +76,14 @@ def unit_admin_invite(*, unit: Organisation, email: str, by: User) -> AdminInvit
             expires_at=timezone.now() + timedelta(days=INVITATION_VALID_DAYS),
         )
         audit_event_append(actor=by, action="unit.admin_invite", subject=unit, data={"email": email})
-        transaction.on_commit(lambda: _admin_invitation_deliver_later(invitation.pk))
+        _admin_invitation_deliver_later(invitation.pk)
     return invitation
 
 
 def _admin_invitation_deliver_later(invitation_id: int) -> None:
     from engcert.units.tasks import admin_invitation_deliver
 
-    admin_invitation_deliver.enqueue(invitation_id=invitation_id)
+    task_enqueue_with_work(admin_invitation_deliver, invitation_id=invitation_id)
 
 
 def unit_admin_invitation_token_issue(*, invitation: AdminInvitation) -> str:
@@ -201,14 +202,14 @@ def unit_admin_request_decide(
             reason=reason,
             data={"request": locked.pk, "user": locked.user_id},
         )
-        transaction.on_commit(lambda: _admin_request_notify_later(locked.pk))
+        _admin_request_notify_later(locked.pk)
     return locked
 
 
 def _admin_request_notify_later(request_id: int) -> None:
     from engcert.units.tasks import admin_request_notify
 
-    admin_request_notify.enqueue(request_id=request_id)
+    task_enqueue_with_work(admin_request_notify, request_id=request_id)
 
 
 # The unit's profile -----------------------------------------------------------------------------
@@ -284,7 +285,7 @@ def engineers_invite(
                 data={"batch": batch.pk, "invitations": [row.pk for row in created]},
             )
             ids = [row.pk for row in created]
-            transaction.on_commit(lambda: _engineer_invitations_send_later(ids))
+            _engineer_invitations_send_later(ids)
     return created
 
 
@@ -292,7 +293,7 @@ def _engineer_invitations_send_later(ids: list[int]) -> None:
     from engcert.units.tasks import engineer_invitation_send
 
     for invitation_id in ids:
-        engineer_invitation_send.enqueue(invitation_id=invitation_id)
+        task_enqueue_with_work(engineer_invitation_send, invitation_id=invitation_id)
 
 
 # Endorsing applications -------------------------------------------------------------------------

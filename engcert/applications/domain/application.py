@@ -43,6 +43,7 @@ from engcert.organisations.enums import Role
 from engcert.organisations.models import Membership
 from engcert.privacy.crypto import blind_index
 from engcert.privacy.identity_documents import normalise_document_number
+from engcert.tasks_queue import task_enqueue_with_work
 from engcert.uploads.domain import CheckedUpload, upload_check, upload_store, uploads_all_or_nothing
 from engcert.uploads.errors import UploadNotStored, UploadRefused
 from engcert.uploads.kinds import DOCUMENTS
@@ -353,14 +354,14 @@ def application_submit(*, application: Application, by: User, at: datetime | Non
             state=target,
             sequence=(getattr(locked, "last_snapshot", None) or 0) + 1,
         )
-        transaction.on_commit(lambda: _after_submit(locked.pk))
+        _after_submit(locked.pk)
     return locked
 
 
 def _after_submit(application_id: int) -> None:
     from engcert.applications.tasks import application_after_submit
 
-    application_after_submit.enqueue(application_id=application_id)
+    task_enqueue_with_work(application_after_submit, application_id=application_id)
 
 
 def application_withdraw(*, application: Application, by: User, reason: str) -> Application:

@@ -17,6 +17,7 @@ from engcert.applications.transitions import REASON_REQUIRED, TRANSITIONS, Actor
 from engcert.audit.domain import audit_event_append
 from engcert.organisations.enums import OrganisationKind, Role
 from engcert.organisations.models import Membership
+from engcert.tasks_queue import task_enqueue_with_work
 
 
 class TransitionError(Exception):
@@ -121,7 +122,7 @@ def application_transition(
         )
         # The certificate's own email (number and download link) announces its issue.
         if to_state != ApplicationState.CERTIFICATE_ISSUED:
-            transaction.on_commit(lambda: _notify(locked.pk, from_state.value, to_state.value, reason))
+            _notify(locked.pk, from_state.value, to_state.value, reason)
     # The caller's instance reflects the move without another query.
     for name in fields:
         setattr(application, name, getattr(locked, name))
@@ -131,6 +132,10 @@ def application_transition(
 def _notify(application_id: int, from_state: str, to_state: str, reason: str) -> None:
     from engcert.applications.tasks import application_notify_state_change
 
-    application_notify_state_change.enqueue(
-        application_id=application_id, from_state=from_state, to_state=to_state, reason=reason
+    task_enqueue_with_work(
+        application_notify_state_change,
+        application_id=application_id,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
     )

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import TaskResult
 
 from engcert.accounts.models import User
 from engcert.audit.domain import audit_event_append
@@ -22,6 +24,7 @@ from engcert.deadlines.models import ReminderRun
 from engcert.jobs import job_is_stale
 from engcert.organisations.enums import OrganisationKind
 from engcert.organisations.models import Organisation
+from engcert.tasks_queue import task_enqueue_with_work
 
 logger = logging.getLogger(__name__)
 RECENT = 20
@@ -56,8 +59,10 @@ def reminder_run_is_stale(run: ReminderRun, *, now: datetime | None = None) -> b
 def _enqueue(run_id: int) -> None:
     from engcert.deadlines.tasks import reminder_run_task
 
-    result = reminder_run_task.enqueue(run_id=run_id)
-    ReminderRun.objects.filter(pk=run_id, task_id="").update(task_id=str(result.id)[:64])
+    def record(result: TaskResult[Any]) -> None:
+        ReminderRun.objects.filter(pk=run_id, task_id="").update(task_id=str(result.id)[:64])
+
+    task_enqueue_with_work(reminder_run_task, run_id=run_id, then=record)
 
 
 def reminder_run_start(*, society: Organisation, by: User) -> ReminderRun:
@@ -68,7 +73,7 @@ def reminder_run_start(*, society: Organisation, by: User) -> ReminderRun:
         audit_event_append(
             actor=by, action="deadlines.reminder_run_started", subject=run, data={"society": society.code}
         )
-        transaction.on_commit(lambda: _enqueue(run.pk))
+        _enqueue(run.pk)
     return run
 
 
@@ -95,7 +100,7 @@ def reminder_run_resume(*, run: ReminderRun, by: User) -> ReminderRun:
             subject=locked,
             data={"society": locked.society.code, "done": locked.done, "sent": locked.sent},
         )
-        transaction.on_commit(lambda: _enqueue(locked.pk))
+        _enqueue(locked.pk)
     return locked
 
 

@@ -23,6 +23,7 @@ from engcert.examiners.domain.conflicts import Conflict
 from engcert.examiners.enums import InterviewStatus
 from engcert.examiners.models import EvaluationPolicy, Interview, Room, ScheduleRun
 from engcert.examiners.selectors import evaluation_policy_get, live_seats
+from engcert.tasks_queue import task_enqueue_with_work
 
 ConflictMap = dict[tuple[int, int], list[Conflict]]
 
@@ -87,7 +88,7 @@ def interview_problems(
 def _notify(interview_id: int, *, moved: bool) -> None:
     from engcert.examiners.tasks import interview_notify_candidate
 
-    transaction.on_commit(lambda: interview_notify_candidate.enqueue(interview_id=interview_id, moved=moved))
+    task_enqueue_with_work(interview_notify_candidate, interview_id=interview_id, moved=moved)
 
 
 def interview_schedule(

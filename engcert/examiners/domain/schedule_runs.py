@@ -49,6 +49,7 @@ from engcert.examiners.models import (
     ScheduleRun,
 )
 from engcert.examiners.selectors import LIVE_SEAT_VALUES, evaluation_policy_get
+from engcert.tasks_queue import task_enqueue_with_work
 
 logger = logging.getLogger(__name__)
 
@@ -217,7 +218,7 @@ def schedule_run_create(
     from engcert.examiners.tasks import schedule_run_solve
 
     run_id = run.pk
-    transaction.on_commit(lambda: schedule_run_solve.enqueue(run_id=run_id))
+    task_enqueue_with_work(schedule_run_solve, run_id=run_id)
     return run
 
 
@@ -322,7 +323,7 @@ def schedule_run_start_confirm(*, run: ScheduleRun, by: User, inline: bool | Non
         return run
     run.status = ScheduleRunStatus.CONFIRMING
     run_id, user_id = run.pk, by.pk
-    transaction.on_commit(lambda: schedule_run_confirm_task.enqueue(run_id=run_id, user_id=user_id))
+    task_enqueue_with_work(schedule_run_confirm_task, run_id=run_id, user_id=user_id)
     return run
 
 

@@ -35,6 +35,7 @@ from engcert.referees.selectors import (
     referee_claims_of,
     referee_policy_get,
 )
+from engcert.tasks_queue import task_enqueue_with_work
 
 
 class RefereeError(Exception):
@@ -258,7 +259,7 @@ def referees_ask(*, application: Application, by: User | None, force: bool = Fal
                 },
             )
             created.append(request)
-        transaction.on_commit(lambda: _deliver_later([request.pk for request in created]))
+        _deliver_later([request.pk for request in created])
     return created
 
 
@@ -266,7 +267,7 @@ def _deliver_later(request_ids: Iterable[int]) -> None:
     from engcert.referees.tasks import referee_request_deliver_task
 
     for request_id in request_ids:
-        referee_request_deliver_task.enqueue(request_id=request_id)
+        task_enqueue_with_work(referee_request_deliver_task, request_id=request_id)
 
 
 def referees_ask_after_submit(*, application_id: int) -> list[RefereeRequest]:

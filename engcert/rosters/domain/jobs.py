@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tasks import TaskResult
 
 from engcert.accounts.models import User
 from engcert.audit.domain import audit_event_append
@@ -27,6 +28,7 @@ from engcert.rosters.domain.reading import roster_file_kind, roster_file_read
 from engcert.rosters.enums import BUSY, RosterJobKind, RosterJobStatus
 from engcert.rosters.models import RosterImport, RosterJob, RosterRow
 from engcert.spreadsheets.reading import ImportFileError, RowProblem
+from engcert.tasks_queue import task_enqueue_with_work
 from engcert.uploads.domain import file_store, uploads_all_or_nothing
 from engcert.uploads.errors import UploadNotStored
 
@@ -55,8 +57,10 @@ def roster_job_is_stale(job: RosterJob, *, now: Any = None) -> bool:
 def _enqueue(job_id: int) -> None:
     from engcert.rosters.tasks import roster_job_task
 
-    result = roster_job_task.enqueue(job_id=job_id)
-    RosterJob.objects.filter(pk=job_id, task_id="").update(task_id=str(result.id)[:64])
+    def record(result: TaskResult[Any]) -> None:
+        RosterJob.objects.filter(pk=job_id, task_id="").update(task_id=str(result.id)[:64])
+
+    task_enqueue_with_work(roster_job_task, job_id=job_id, then=record)
 
 
 def roster_export_all_start(*, batch: Batch, by: User) -> RosterJob:
@@ -67,7 +71,7 @@ def roster_export_all_start(*, batch: Batch, by: User) -> RosterJob:
         audit_event_append(
             actor=by, action="rosters.export_all_started", subject=job, data={"batch": batch.code}
         )
-        transaction.on_commit(lambda: _enqueue(job.pk))
+        _enqueue(job.pk)
     return job
 
 
@@ -122,7 +126,7 @@ def roster_import_start(
             subject=job,
             data={"batch": batch.code, "unit": unit.code, "file": name, "only_valid": only_valid},
         )
-        transaction.on_commit(lambda: _enqueue(job.pk))
+        _enqueue(job.pk)
     return job
 
 
@@ -141,7 +145,7 @@ def roster_job_resume(*, job: RosterJob, by: User) -> RosterJob:
         locked.message = ""
         locked.save(update_fields=["status", "heartbeat_at", "task_id", "message"])
         audit_event_append(actor=by, action="rosters.job_resumed", subject=locked, data={"kind": locked.kind})
-        transaction.on_commit(lambda: _enqueue(locked.pk))
+        _enqueue(locked.pk)
     return locked
 
 

@@ -12,6 +12,7 @@ from engcert.examiners.enums import SeatStatus
 from engcert.examiners.models import PanelSeat
 from engcert.scoring.domain.errors import ScoringError
 from engcert.scoring.models import ScoreSheet
+from engcert.tasks_queue import task_enqueue_with_work
 
 
 def seat_declare(*, seat: PanelSeat, by: User, conflict: bool, note: str = "") -> PanelSeat:
@@ -59,7 +60,7 @@ def seat_declare(*, seat: PanelSeat, by: User, conflict: bool, note: str = "") -
         )
         if conflict:
             seat_id = locked.pk
-            transaction.on_commit(lambda: _notify_staff(seat_id))
+            _notify_staff(seat_id)
     seat.status = locked.status
     seat.declared_at = locked.declared_at
     seat.declaration_note = locked.declaration_note
@@ -69,4 +70,4 @@ def seat_declare(*, seat: PanelSeat, by: User, conflict: bool, note: str = "") -
 def _notify_staff(seat_id: int) -> None:
     from engcert.scoring.tasks import seat_conflict_notify
 
-    seat_conflict_notify.enqueue(seat_id=seat_id)
+    task_enqueue_with_work(seat_conflict_notify, seat_id=seat_id)
