@@ -18,8 +18,8 @@ from engcert.certificates.verification import (
     payload_check,
     retry_after_seconds,
     status_sentence,
-    verify_count,
-    verify_throttled,
+    verify_lookup_allowed,
+    verify_unknown_count,
 )
 from engcert.frameworks.models import Grade
 from engcert.organisations.models import Discipline
@@ -104,15 +104,15 @@ def certificate_out(certificate: PublicCertificate, *, token: str = "") -> Certi
 def certificate_verify(
     request: HttpRequest, response: HttpResponse, number: str, p: str = ""
 ) -> Status[object]:
-    if verify_throttled(request):
+    if not verify_lookup_allowed(request):
         response["Retry-After"] = str(retry_after_seconds())
         return Status(
             429,
             ErrorOut(detail=_("Too many lookups from your network; please wait a minute."), code="throttled"),
         )
     certificate = certificate_public_get(number=number)
-    verify_count(request, found=certificate is not None)
     if certificate is None:
+        verify_unknown_count(request)
         return Status(404, ErrorOut(detail=_("No certificate has this number."), code="not_found"))
     return Status(200, certificate_out(certificate, token=p))
 

@@ -14,7 +14,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import InterfaceError, OperationalError, connection
 from django.db.backends.utils import CursorWrapper
 from django.http import HttpRequest
@@ -121,7 +122,39 @@ def _lookup_cursor() -> CursorWrapper:
     return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
 
 
+# The attribute of Django's connection (one per thread) that keeps the lookup's cursor.
+KEPT_CURSOR = "_engcert_lookup_cursor"
+
+
+def _lookup_row_kept_cursor(number: str) -> tuple[Any, ...] | None:
+    """The lookup on one server-binding cursor kept per PostgreSQL connection: making a psycopg
+    cursor and Django's wrapper around it on every request cost about half the lookup's time in
+    Python. Without Django's wrapper: its query log, execute wrappers and broken-transaction
+    check serve nobody outside a transaction, so `_lookup_row` takes the usual path when queries
+    are logged, wrapped or in a transaction; database errors are still raised as Django's. A
+    cursor is used only on the connection it was made on."""
+    from django.db.backends.postgresql.base import ServerBindingCursor  # type: ignore[attr-defined]
+
+    connection.ensure_connection()
+    raw_connection = connection.connection
+    with connection.wrap_database_errors:
+        cursor = getattr(connection, KEPT_CURSOR, None)
+        if cursor is None or cursor.connection is not raw_connection or cursor.closed:
+            cursor = ServerBindingCursor(raw_connection)
+            setattr(connection, KEPT_CURSOR, cursor)
+        cursor.execute(LOOKUP_SQL, [number])
+        row = cursor.fetchone()
+    return tuple(row) if row is not None else None
+
+
 def _lookup_row(number: str) -> tuple[Any, ...] | None:
+    if (
+        connection.vendor == "postgresql"
+        and not connection.queries_logged
+        and not connection.execute_wrappers
+        and not connection.in_atomic_block
+    ):
+        return _lookup_row_kept_cursor(number)
     with _lookup_cursor() as cursor:
         cursor.execute(LOOKUP_SQL, [number])
         row = cursor.fetchone()
@@ -182,7 +215,8 @@ def lookups_per_minute() -> int:
 
 
 def _throttle_key(request: HttpRequest) -> str:
-    # Read twice per lookup (before and after it): the address is worked out once.
+    # Read twice for an unknown number (its lookup, then the rest of its weight): the address is
+    # worked out once.
     address: str | None = getattr(request, "_engcert_verify_address", None)
     if address is None:
         address = hashlib.sha256(client_ip(request).encode()).hexdigest()[:32]
@@ -190,23 +224,39 @@ def _throttle_key(request: HttpRequest) -> str:
     return f"certificates:verify:{address}:{int(time.time() // WINDOW_SECONDS)}"
 
 
-def verify_throttled(request: HttpRequest) -> bool:
-    """True when this address has used up the minute's lookups (checked before looking up)."""
-    count = cache.get(_throttle_key(request))
-    return isinstance(count, int) and count >= lookups_per_minute()
-
-
-def verify_count(request: HttpRequest, *, found: bool) -> None:
-    """Count one lookup from this address: one for a known number, ten for an unknown one."""
-    key = _throttle_key(request)
-    weight = 1 if found else UNKNOWN_WEIGHT
-    if cache.add(key, weight, timeout=WINDOW_SECONDS * 2):
-        return
+def _counter_add(key: str, amount: int, *, timeout: int) -> int:
+    """Add to a counter in the shared cache and return its new value, creating it with the
+    timeout when absent. On Redis one round trip (Django's `incr` asks whether the key exists
+    first, and an `add` before it makes three); elsewhere an increment, or an add when absent."""
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    if isinstance(backend, RedisCache):
+        name = backend.make_and_validate_key(key)
+        client = backend._cache.get_client(name, write=True)  # type: ignore[attr-defined]
+        pipeline = client.pipeline(transaction=False)
+        pipeline.incrby(name, amount)
+        pipeline.expire(name, timeout, nx=True)
+        count, _expiry_set = pipeline.execute()
+        return int(count)
     try:
-        cache.incr(key, weight)
+        return int(backend.incr(key, amount))
     except ValueError:
-        # The window's entry expired between the two calls: this lookup starts it again.
-        cache.set(key, weight, timeout=WINDOW_SECONDS * 2)
+        if backend.add(key, amount, timeout=timeout):
+            return amount
+        # Another process started the window's counter in between.
+        return int(backend.incr(key, amount))
+
+
+def verify_lookup_allowed(request: HttpRequest) -> bool:
+    """Count one lookup from this address (before looking up, in one cache operation) and say
+    whether it is within the minute's limit. A refused lookup counts too, which changes nothing:
+    the address is refused until the minute ends either way."""
+    count = _counter_add(_throttle_key(request), 1, timeout=WINDOW_SECONDS * 2)
+    return count <= lookups_per_minute()
+
+
+def verify_unknown_count(request: HttpRequest) -> None:
+    """An unknown number costs tenfold: the rest of its weight, after its lookup found nothing."""
+    _counter_add(_throttle_key(request), UNKNOWN_WEIGHT - 1, timeout=WINDOW_SECONDS * 2)
 
 
 def retry_after_seconds() -> int:

@@ -3,12 +3,14 @@ the signed documents behind the Verifiable Credentials (issuer profiles and stat
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -31,8 +33,8 @@ from engcert.certificates.verification import (
     payload_check,
     retry_after_seconds,
     status_sentence,
-    verify_count,
-    verify_throttled,
+    verify_lookup_allowed,
+    verify_unknown_count,
 )
 from engcert.organisations.enums import OrganisationKind
 from engcert.organisations.models import Organisation
@@ -61,16 +63,22 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(request, "certificates/public/verify.html", {"form": form})
 
 
+@functools.lru_cache(maxsize=16)
+def _verify_form_path(script_prefix: str, urlconf: str) -> str:
+    # Reversed once per address prefix and URL configuration, not on every verification.
+    return reverse("certificates:verify", urlconf=urlconf)
+
+
 @require_GET
 @cache_control(no_cache=True, max_age=0)
 def verify_number(request: HttpRequest, number: str) -> HttpResponse:
     """One certificate's status and details; with ?p= also the QR code's signed data checked."""
-    if verify_throttled(request):
+    if not verify_lookup_allowed(request):
         return throttled_response(request)
     certificate = certificate_public_get(number=number)
-    verify_count(request, found=certificate is not None)
-    verify_url = reverse("certificates:verify")
+    verify_url = _verify_form_path(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
     if certificate is None:
+        verify_unknown_count(request)
         return render_public(
             request,
             page_template="certificates/public/unknown.html",
