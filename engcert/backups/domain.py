@@ -27,6 +27,7 @@ import os
 import posixpath
 import tarfile
 import tempfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +52,9 @@ FORMAT = "engcert-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 _CHUNK = 1 << 20
+# What reading a damaged archive raises: tarfile's and gzip's errors, and zlib's own, which
+# tarfile passes on as they are when a damaged block is met while skipping or reading a member.
+_UNREADABLE = (tarfile.TarError, OSError, EOFError, zlib.error)
 
 
 class BackupError(Exception):
@@ -334,7 +338,7 @@ def _open(path: Path) -> tarfile.TarFile:
         return tarfile.open(path, mode="r:gz")
     except FileNotFoundError:
         raise BackupError(_("There is no backup at %(path)s.") % {"path": path}) from None
-    except (tarfile.TarError, OSError, EOFError):
+    except _UNREADABLE:
         raise BackupError(
             _("%(path)s is not an engcert backup (not a readable tar.gz archive).") % {"path": path}
         ) from None
@@ -346,10 +350,19 @@ def _manifest(archive: tarfile.TarFile) -> dict[str, Any]:
         source = archive.extractfile(member)
         manifest: dict[str, Any] = json.loads(source.read()) if source else {}
     except KeyError:
+        if any(name.startswith(("database/", "files/")) for name in archive.getnames()):
+            # The manifest is the last member: tarfile takes a damaged member header for the
+            # end of the archive, so everything after the damage seems absent.
+            raise BackupError(
+                _(
+                    "The backup is damaged or cut short: its manifest, the last part of the archive, "
+                    "cannot be reached. Restore from another copy of the backup."
+                )
+            ) from None
         raise BackupError(
             _("The backup has no manifest: it is incomplete or not an engcert backup.")
         ) from None
-    except (tarfile.TarError, OSError, EOFError, ValueError):
+    except (*_UNREADABLE, ValueError):
         raise BackupError(_("The backup is damaged: its manifest cannot be read.")) from None
     if manifest.get("format") != FORMAT:
         raise BackupError(_("This is not an engcert backup."))
@@ -370,7 +383,7 @@ def _member_sha256(archive: tarfile.TarFile, member: tarfile.TarInfo) -> str:
         with source:
             while chunk := source.read(_CHUNK):
                 digest.update(chunk)
-    except (tarfile.TarError, OSError, EOFError):
+    except _UNREADABLE:
         return ""
     return digest.hexdigest()
 

@@ -3,10 +3,13 @@ changes nothing."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
+import re
 import tarfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -179,6 +182,40 @@ def test_backup_missing_a_member_is_refused(populated: World, tmp_path: Path) ->
 
     with pytest.raises(BackupError, match="incomplete: database/accounts_user is missing"):
         backup_inspect(path=truncated)
+
+
+def _damage_compressed_block(tar: bytes, member: tarfile.TarInfo) -> bytes:
+    """The archive compressed again with a deflate block starting halfway through `member`'s
+    data, and that block's header made invalid: what a bad sector does to a compressed stream."""
+    halfway = member.offset_data + member.size // 2
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    head = compressor.compress(tar[:halfway]) + compressor.flush(zlib.Z_FULL_FLUSH)
+    tail = compressor.compress(tar[halfway:]) + compressor.flush()
+    return head + bytes([0x07]) + tail[1:]  # block type 3 does not exist
+
+
+def _damage_member_header(tar: bytes, member: tarfile.TarInfo) -> bytes:
+    """The archive with `member`'s header garbled (its checksum no longer matches)."""
+    damaged = bytearray(tar)
+    damaged[member.offset + 148 : member.offset + 156] = b"garbage!"
+    return gzip.compress(bytes(damaged))
+
+
+@pytest.mark.django_db
+def test_restore_check_refuses_an_archive_damaged_on_disk(tmp_path: Path) -> None:
+    archive = tmp_path / "engcert.tar.gz"
+    backup_create(path=archive)
+    tar = gzip.decompress(archive.read_bytes())
+    with tarfile.open(fileobj=io.BytesIO(tar), mode="r:") as opened:
+        largest = max(opened.getmembers(), key=lambda member: member.size)
+    bad_block, bad_header = tmp_path / "bad-block.tar.gz", tmp_path / "bad-header.tar.gz"
+    bad_block.write_bytes(_damage_compressed_block(tar, largest))
+    bad_header.write_bytes(_damage_member_header(tar, largest))
+
+    with pytest.raises(CommandError, match=re.escape("The backup is damaged: its manifest cannot be read.")):
+        call_command("restore", str(bad_block), "--check")
+    with pytest.raises(CommandError, match="The backup is damaged or cut short: its manifest, the last part"):
+        call_command("restore", str(bad_header), "--check")
 
 
 @pytest.mark.django_db
