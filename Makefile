@@ -82,9 +82,9 @@ typecheck: $(VENV)/.test-installed
 
 test: $(VENV)/.test-installed system-test node_modules/.installed messages postgres lint typecheck
 	@echo "== suite on SQLite =="
-	ENGCERT_DB=sqlite $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	ENGCERT_DB=sqlite $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 	@echo "== suite on PostgreSQL =="
-	ENGCERT_DB=postgres $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	ENGCERT_DB=postgres $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 bench: $(VENV)/.test-installed system-test messages postgres
 	$(BIN)/python bench/run.py
@@ -94,6 +94,13 @@ bench: $(VENV)/.test-installed system-test messages postgres
 .PHONY: drill
 drill: $(VENV)/.test-installed system-test messages
 	$(BIN)/python bench/drill_pg_restart.py
+
+# Backup drill: a database at bench volume with uploaded files backed up, restored onto a new
+# database (engcert_drill_*) and compared table by table and file by file; results in
+# bench/RESULTS.md under "Backups".
+.PHONY: drill-backup
+drill-backup: $(VENV)/.test-installed system-test messages postgres
+	$(BIN)/python bench/drill_backup.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .hypothesis node_modules
