@@ -29,10 +29,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from datetime import datetime
@@ -87,6 +89,75 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+class CpuMeter:
+    """CPU time (user + system) over one load run of the two other parties to a request: the
+    PostgreSQL backends serving the bench database (sampled every second from /proc, so a
+    backend that starts in the middle counts from its first sample) and the load generator
+    (locust, a child process: its rusage once it has exited)."""
+
+    def __init__(self, database: str) -> None:
+        self.database = database
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._poll, daemon=True)
+
+    def _backends(self) -> dict[int, float]:
+        import psycopg
+
+        ticks = os.sysconf("SC_CLK_TCK")
+        with psycopg.connect(
+            "host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True
+        ) as conn:
+            pids = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                    [self.database],
+                )
+            ]
+        seconds = {}
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            seconds[pid] = (int(fields[11]) + int(fields[12])) / ticks
+        return seconds
+
+    def _sample(self) -> None:
+        for pid, used in self._backends().items():
+            self.first.setdefault(pid, used)
+            self.last[pid] = used
+
+    def _poll(self) -> None:
+        while not self.stop.wait(1.0):
+            self._sample()
+
+    def __enter__(self) -> CpuMeter:
+        self._sample()
+        self.children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+        self._sample()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.database_seconds = sum(self.last[pid] - self.first[pid] for pid in self.last)
+        self.loadgen_seconds = (after.ru_utime - self.children_before.ru_utime) + (
+            after.ru_stime - self.children_before.ru_stime
+        )
+
+    def per_request(self, result: dict[str, Any]) -> dict[str, float]:
+        count = max(1, result["stats"].get("Aggregated", {}).get("count", 0))
+        return {
+            "database_cpu_ms_per_request": round(self.database_seconds * 1000 / count, 2),
+            "loadgen_cpu_ms_per_request": round(self.loadgen_seconds * 1000 / count, 2),
+        }
+
+
 def uptime() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True, timeout=10).stdout.strip()
 
@@ -124,6 +195,34 @@ def verdicts(report: dict[str, Any]) -> list[tuple[str, str, bool]]:
             share >= TARGET_SHARE_OF_CEILING,
         ),
     ]
+
+
+def cpu_budget_lines(report: dict[str, Any]) -> list[str]:
+    """Where the machine's CPU went per request, when the run measured it: the server, the
+    database, the load generator (the rest is the kernel's and other work on the machine)."""
+    rows = [("ceiling", report["ceiling"]), ("verification", report["crowd"])]
+    if any("loadgen_cpu_ms_per_request" not in measured for _name, measured in rows):
+        return []
+    cores = report["machine"].get("nproc", "?")
+    lines = [
+        "",
+        "CPU per request, ms (from /proc: gunicorn, the PostgreSQL backends of the bench database, locust):",
+        "",
+        "| run | req/s | server | PostgreSQL | load generator | sum | at this rate, of the machine's cores |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, measured in rows:
+        parts = [
+            float(measured.get("server_cpu_ms_per_request", 0)),
+            float(measured["database_cpu_ms_per_request"]),
+            float(measured["loadgen_cpu_ms_per_request"]),
+        ]
+        total = sum(parts)
+        lines.append(
+            f"| {name} | {measured['rps']:.0f} | {parts[0]:.2f} | {parts[1]:.2f} | {parts[2]:.2f} | {total:.2f} | "
+            f"{total * measured['rps'] / 1000:.2f} of {cores} |"
+        )
+    return lines
 
 
 def markdown(report: dict[str, Any]) -> str:
@@ -166,6 +265,7 @@ def markdown(report: dict[str, Any]) -> str:
         "run without pause.",
         f"Server CPU per request (gunicorn, from /proc): ceiling {report['ceiling'].get('server_cpu_ms_per_request', '?')} ms, "
         f"verification {crowd.get('server_cpu_ms_per_request', '?')} ms.",
+        *cpu_budget_lines(report),
         "",
         "Where a verification's time goes beyond the ceiling's (measured in-process with cProfile): two "
         "round trips to PostgreSQL (the connection health check that `CONN_HEALTH_CHECKS` makes on a request's "
@@ -275,27 +375,31 @@ def main(args: argparse.Namespace, command: str) -> dict[str, Any]:
         report["load"] = {"before": load_sample()}
         log(f"verify: ceiling, {args.verify_users} clients, {args.ceiling_seconds} s")
         cpu_before = server_cpu_seconds(server.pid)
-        ceiling = locust(
-            args, work, "ceiling", args.verify_users, args.verify_spawn_rate, args.ceiling_seconds, {}
-        )
+        with CpuMeter(args.verify_database) as meter:
+            ceiling = locust(
+                args, work, "ceiling", args.verify_users, args.verify_spawn_rate, args.ceiling_seconds, {}
+            )
         ceiling["server_cpu_ms_per_request"] = _cpu_per_request(server.pid, cpu_before, ceiling)
+        ceiling.update(meter.per_request(ceiling))
         ceiling["rps"] = ceiling["stats"].get("Aggregated", {}).get("count", 0) / max(1, args.ceiling_seconds)
         report["ceiling"] = ceiling
         report["load"]["after_ceiling"] = load_sample()
 
         log(f"verify: {args.verify_users} clients without pause, {args.verify_seconds} s")
         cpu_before = server_cpu_seconds(server.pid)
-        crowd = locust(
-            args,
-            work,
-            "verify",
-            args.verify_users,
-            args.verify_spawn_rate,
-            args.verify_seconds,
-            {"BENCH_VERIFY_TARGETS": str(work / "targets.json"), "BENCH_VERIFY_WAIT": "0,0"},
-        )
+        with CpuMeter(args.verify_database) as meter:
+            crowd = locust(
+                args,
+                work,
+                "verify",
+                args.verify_users,
+                args.verify_spawn_rate,
+                args.verify_seconds,
+                {"BENCH_VERIFY_TARGETS": str(work / "targets.json"), "BENCH_VERIFY_WAIT": "0,0"},
+            )
         crowd["rps"] = crowd["stats"].get("Aggregated", {}).get("count", 0) / max(1, args.verify_seconds)
         crowd["server_cpu_ms_per_request"] = _cpu_per_request(server.pid, cpu_before, crowd)
+        crowd.update(meter.per_request(crowd))
         report["crowd"] = crowd
         report["load"]["after_verify"] = load_sample()
 
