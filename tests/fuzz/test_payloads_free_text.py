@@ -26,12 +26,14 @@ from engcert.committee.domain import agenda_item_decide, recusal_record
 from engcert.committee.enums import VoteChoice
 from engcert.cpd.models import CpdActivity
 from engcert.demo.builders import TINY_PDF
-from engcert.notices.domain.objection import objection_file
-from engcert.notices.models import Objection
+from engcert.examiners.models import PanelSeat
+from engcert.notices.domain.objection import objection_decide, objection_file
+from engcert.notices.enums import ObjectionOutcome
 from engcert.organisations.models import Organisation
 from engcert.referees.models import RefereeClaim
 from engcert.scoring.models import AgreedAreaScore, AreaScore, PanelAssessment, ScoreSheet
-from tests.appeals.helpers import panel_people, rejected, views, with_panel
+from engcert.units.domain import engineers_invite, unit_admin_request_create
+from tests.appeals.helpers import objection_decider, panel_people, rejected, views, with_panel
 from tests.certificates.public_helpers import listed, member_certificate
 from tests.committee.helpers import committee_members, meeting_of, on_agenda, present, votes
 from tests.conftest import World
@@ -82,6 +84,7 @@ def test_an_examiners_and_the_committees_texts_are_inert_for_examiners_committee
     ScoreSheet.objects.filter(seat__panel__application=application).update(comment=PAYLOAD)
     AreaScore.objects.filter(sheet__seat__panel__application=application).update(justification=PAYLOAD)
     PanelAssessment.objects.filter(application=application).update(summary=PAYLOAD)
+    PanelSeat.objects.filter(panel__application=application).update(declaration_note=PAYLOAD)
     AgreedAreaScore.objects.filter(assessment__application=application).update(justification=PAYLOAD)
     present(world, meeting, people)
     recusal_record(item=item, member=people[2], reason=PAYLOAD, by=people[2])
@@ -110,16 +113,27 @@ def test_a_candidate_and_an_objection_are_inert_on_the_public_notice_and_for_sta
     entry = notice.entries.get()
     Application.objects.filter(pk=entry.application_id).update(full_name=NAME)
     Organisation.objects.filter(pk=world.unit.pk).update(name=NAME, name_en=NAME)
-    objection_file(entry=entry, name=NAME, phone="13912345678", email="", statement=PAYLOAD)
-    objection = Objection.objects.get()
-    staff, society = world.client_for(world.staff), world.society.code
-    pages = [
+    objection = objection_file(entry=entry, name=NAME, phone="13912345678", email="", statement=PAYLOAD)
+    public = [
         (Client(), f"/notices/{notice.uid}/", False),
         (Client(), f"/notices/{notice.uid}/candidates/{entry.uid}/object/", False),
+    ]
+    listed_while_investigated = _inert(public)
+    objection_decide(
+        objection=objection,
+        outcome=ObjectionOutcome.UPHELD,
+        by=objection_decider(world),
+        note=PAYLOAD,
+        reason_for_candidate=PAYLOAD,
+    )
+    staff, society = world.client_for(world.staff), world.society.code
+    pages = [
         (staff, f"/staff/{society}/notices/{notice.uid}/", False),
         (staff, f"/staff/{society}/objections/{objection.uid}/", True),
+        (world.client_for(entry.application.applicant), f"/applications/{entry.application.uid}/", True),
     ]
 
+    assert listed_while_investigated == _all_inert(public)
     assert _inert(pages) == _all_inert(pages)
 
 
@@ -198,6 +212,21 @@ def test_a_members_name_and_cpd_activities_are_inert_in_the_register_verificatio
         (member, "/me/certificates/", False),
         (staff, f"/staff/{world.society.code}/cpd/", False),
         (staff, f"/staff/{world.society.code}/certificates/{certificate.number}/", False),
+    ]
+
+    assert _inert(pages) == _all_inert(pages)
+
+
+def test_a_request_to_administer_a_unit_and_an_engineers_invitation_are_inert_for_staff_and_the_unit(
+    world: World,
+) -> None:
+    unit_admin_request_create(unit=world.unit, user=world.outsider, position=NAME, note=PAYLOAD)
+    engineers_invite(
+        unit=world.unit, batch=world.batch, people=[("new@example.com", NAME)], by=world.unit_admin
+    )
+    pages = [
+        (world.client_for(world.staff), f"/staff/{world.society.code}/units/", True),
+        (world.client_for(world.unit_admin), f"/unit/{world.unit.code}/invitations/", False),
     ]
 
     assert _inert(pages) == _all_inert(pages)
