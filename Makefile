@@ -82,9 +82,9 @@ typecheck: $(VENV)/.test-installed
 
 test: $(VENV)/.test-installed system-test node_modules/.installed messages postgres lint typecheck
 	@echo "== suite on SQLite =="
-	ENGCERT_DB=sqlite $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	ENGCERT_DB=sqlite $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 	@echo "== suite on PostgreSQL =="
-	ENGCERT_DB=postgres $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	ENGCERT_DB=postgres $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 bench: $(VENV)/.test-installed system-test messages postgres
 	$(BIN)/python bench/run.py

@@ -181,13 +181,23 @@ def other_society_staff(world: World) -> User:
     return user
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Browser tests (marked `browser`) run once, in the SQLite pass of `make test`.
+    """A module that builds its data once (a module-scoped fixture: the demo, the permission
+    matrix's world) runs on one worker (`make test` uses `--dist loadgroup`), so the data is
+    built once rather than on every worker that gets one of its tests.
+
+    Browser tests (marked `browser`) run once, in the SQLite pass of `make test`.
 
     They drive pages through Chromium: markup, scripts, focus and the order of a journey's
     steps, none of which depends on the database engine; what does (locks, constraints,
     PostgreSQL's own SQL) is tested in both passes by the tests that call the views and the
     domain directly. ENGCERT_BROWSER_ON_POSTGRES=1 runs them on PostgreSQL too."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        defs = info.name2fixturedefs.values() if info is not None else ()
+        if any(d.scope == "module" for group in defs for d in group):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
     if os.environ.get("ENGCERT_DB") != "postgres" or os.environ.get("ENGCERT_BROWSER_ON_POSTGRES") == "1":
         return
     once = pytest.mark.skip(reason="a browser test: independent of the database, run in the SQLite pass")
