@@ -27,7 +27,8 @@ compared row by row and file by file with the original.
    them must leave the restored database and files as they were.
 
 Prints a table, writes bench/out/drill-backup-<time>.json and the "Backups" section of
-bench/RESULTS.md (between backups:begin/end) unless --no-results-md. The databases and
+bench/RESULTS.md (between backups:begin/end) unless --no-results-md; `drill_backup.py render
+bench/out/drill-backup-<time>.json` writes that section again from a run's JSON. The databases and
 var/drill-backup/ are dropped at the end unless --keep.
 """
 
@@ -381,6 +382,11 @@ def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == "files":
         print(json.dumps(files_seed(int(sys.argv[2]))))
         return
+    if len(sys.argv) == 3 and sys.argv[1] == "render":  # the section again from a run's JSON
+        text = markdown(json.loads(Path(sys.argv[2]).read_text(encoding="utf-8")))
+        bench.results_section_write(text, heading="Backups", begin=BEGIN, end=END)
+        print(text)
+        return
     args = parse_args()
     started_at = datetime.now().astimezone()
     report: dict[str, Any] = {
@@ -435,9 +441,10 @@ def markdown(report: dict[str, Any]) -> str:
         f"Seeded: {seed['rush'].get('applications', '?')} applications from bench/seed.py (drafts and an earlier "
         f"batch, through the domain functions), {report['config']['queue_applications']} from "
         f"bench/seed_queue.py, {seed['verify']['certificates']} certificates from bench/seed_verify.py; "
-        f"{seed['files']['files']} uploaded files of 1–64 KiB of random bytes ({mib(seed['files']['bytes'])}) "
-        f"through the storage API into a private MEDIA_ROOT. Database size {mib(report['database_bytes'])} "
-        "(pg_database_size, indexes included).",
+        f"{seed['files']['files']} files of 1–64 KiB of random bytes ({mib(seed['files']['bytes'])}) saved "
+        "through the storage API into a private MEDIA_ROOT, beside the attachments bench/seed.py's "
+        f"applications stored ({files['files']} files, {mib(files['bytes'])} in all). Database size "
+        f"{mib(report['database_bytes'])} (pg_database_size, indexes included).",
         "",
         "| measure | value |",
         "|---|---|",
