@@ -1,8 +1,9 @@
 """Every spreadsheet a person can download from engcert (the unit's roster, every unit's roster
-made in the background, the work queue's export, the CPD compliance list, a dashboard table,
-the committee's minutes), made by the real view or job from rows whose text starts like a
-formula, holds that text as a string with the one leading quote of the neutraliser and
-otherwise as typed: no cell is a formula and no text cell starts as one."""
+made in the background, the work queue's rows chosen or all its filtered rows in the
+background, the CPD compliance list, a dashboard table, the committee's minutes), made by the
+real view or job from rows whose text starts like a formula, holds that text as a string with
+the one leading quote of the neutraliser and otherwise as typed: no cell is a formula and no
+text cell starts as one."""
 
 from __future__ import annotations
 
@@ -89,6 +90,17 @@ def _work_queue_in_the_background(world: World, meeting: Meeting, capture: Any) 
     return _file(client.get(started["Location"] + "download/"))
 
 
+def _work_queue_selected_rows(world: World, meeting: Meeting, capture: Any) -> bytes:
+    client = world.client_for(world.staff)
+    chosen = Application.objects.get(full_name=NAME)
+    return _file(
+        client.post(
+            f"/staff/{world.society.code}/batches/{world.batch.pk}/queue/bulk/",
+            {"action": "export", "selected": [f"{chosen.uid}:{chosen.state}"], "filters": ""},
+        )
+    )
+
+
 def _cpd_compliance(world: World, meeting: Meeting, capture: Any) -> bytes:
     client = world.client_for(world.staff)
     return _file(client.get(reverse("cpd:staff_compliance_xlsx", args=[world.society.code])))
@@ -110,6 +122,7 @@ EXPORTS: list[tuple[Export, set[str]]] = [
     (_roster_the_unit_downloads, {NAME, NAME_EN, POSITION}),
     (_every_roster_in_the_background, {NAME, NAME_EN, POSITION}),
     (_work_queue_in_the_background, {NAME, NAME_EN, UNIT}),
+    (_work_queue_selected_rows, {NAME, NAME_EN, UNIT}),
     (_cpd_compliance, {NAME, NAME_EN, UNIT}),
     (_dashboard_by_unit, {UNIT}),
     (_committee_minutes, {NAME, UNIT, POSITION}),
