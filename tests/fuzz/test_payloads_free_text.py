@@ -7,7 +7,6 @@ escaped and no element or attribute made from it."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -24,7 +23,8 @@ from engcert.appeals.models import PanelMember
 from engcert.applications.models import Application
 from engcert.committee.domain import agenda_item_decide, recusal_record
 from engcert.committee.enums import VoteChoice
-from engcert.cpd.models import CpdActivity
+from engcert.cpd.domain import audit_draw_make
+from engcert.cpd.models import AuditSelection, CpdActivity
 from engcert.demo.builders import TINY_PDF
 from engcert.examiners.models import PanelSeat
 from engcert.notices.domain.objection import objection_decide, objection_file
@@ -201,8 +201,11 @@ def test_a_members_name_and_cpd_activities_are_inert_in_the_register_verificatio
     world.unit.refresh_from_db()
     certificate = member_certificate(world.society, name=NAME, name_en=NAME, holder=holder, unit=world.unit)
     listed(certificate, show_unit=True, show_name_en=True)
-    activity = activity_add(certificate.registration, on=timezone.localdate() - timedelta(days=5), hours="8")
+    activity = activity_add(certificate.registration, on=timezone.localdate(), hours="8")
     CpdActivity.objects.filter(pk=activity.pk).update(title=PAYLOAD[:200], provider=PAYLOAD[:200])
+    draw = audit_draw_make(society=world.society, year=timezone.localdate().year, by=world.staff)
+    selection = draw.selections.get()
+    AuditSelection.objects.filter(pk=selection.pk).update(note=PAYLOAD)
     member, staff = world.client_for(holder), world.client_for(world.staff)
     pages = [
         (Client(), "/register/?q=script", False),
@@ -211,6 +214,7 @@ def test_a_members_name_and_cpd_activities_are_inert_in_the_register_verificatio
         (member, f"/me/cpd/{activity.uid}/edit/", False),
         (member, "/me/certificates/", False),
         (staff, f"/staff/{world.society.code}/cpd/", False),
+        (staff, f"/staff/{world.society.code}/cpd/audits/members/{selection.pk}/", True),
         (staff, f"/staff/{world.society.code}/certificates/{certificate.number}/", False),
     ]
 
