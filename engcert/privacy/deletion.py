@@ -406,4 +406,6 @@ def _notify(request: DeletionRequest, *, address: str | None = None) -> None:
                 "society": society,
                 "reason": request.reason,
             }
-    transaction.on_commit(lambda: send_mail(f"[engcert] {subject}", body, None, [address]))
+    # Sent inside the transaction: the outbox (the default email backend) keeps the message in
+    # the same commit as the decision, so neither is ever saved without the other.
+    send_mail(f"[engcert] {subject}", body, None, [address])

@@ -366,3 +366,21 @@ def test_the_staff_list_costs_the_same_queries_for_one_request_or_three(world: W
 
 # Session, user, society, staff membership, navigation roles and the requests with their people.
 QUERIES_FOR_THE_STAFF_LIST = 6
+
+
+def test_the_answer_to_the_person_is_in_the_outbox_in_the_same_commit_as_the_decision(
+    world: World, complete_draft: Application, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from engcert.outbox.models import OutboxMessage
+
+    settings.EMAIL_BACKEND = "engcert.outbox.backend.OutboxBackend"
+    application_submit(application=complete_draft, by=world.applicant)
+    (request,) = deletion_request_create(person=world.applicant)
+
+    # Nothing runs after the commit here: the email must already be stored with the decision.
+    with django_capture_on_commit_callbacks(execute=False):
+        deletion_request_refuse(request=request, by=world.staff, reason="Withdraw first.")
+
+    assert list(
+        OutboxMessage.objects.filter(subject__contains="refused").values_list("recipients", flat=True)
+    ) == [[world.applicant.email]]
