@@ -188,6 +188,13 @@ class Room(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def meeting_url(self) -> str:
+        """The link to follow for an online room: only an http(s) address, whatever was stored
+        (the form refuses others; a row written another way must not become a script link)."""
+        location = self.location.strip()
+        return location if location.lower().startswith(("https://", "http://")) else ""
+
 
 class CandidateUnavailability(models.Model):
     """A day on which the candidate cannot attend an interview."""

@@ -66,6 +66,25 @@ def test_an_online_interview_shows_its_link(world):
     assert 'href="https://meeting.example.com/j/123"' in page
 
 
+def test_an_online_rooms_link_that_is_not_a_web_address_is_shown_as_text_and_never_followed(world):
+    application, chair, _m, day = panel_ready(world)
+    room = room_add(world.society, "线上一", online=True)
+    interview_schedule(application=application, room=room, starts_at=at(day, 9), by=world.staff)
+    # Written around the form, which accepts only http(s) links.
+    type(room).objects.filter(pk=room.pk).update(location="javascript:alert(1)")
+
+    for user, path in (
+        (application.applicant, f"/applications/{application.uid}/"),
+        (chair.user, f"/examiner/{application.uid}/"),
+    ):
+        page = world.client_for(user).get(path).content.decode()
+        assert 'href="javascript:' not in page, path
+    assert (
+        "javascript:alert(1)"
+        in world.client_for(application.applicant).get(f"/applications/{application.uid}/").content.decode()
+    )
+
+
 def test_a_draft_shows_no_interview_box(world, complete_draft):
     page = world.client_for(world.applicant).get(f"/applications/{complete_draft.uid}/").content.decode()
     assert 'id="interview"' not in page
