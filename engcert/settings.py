@@ -233,6 +233,10 @@ if S3_BUCKET:
 # every page that uses it.
 WHITENOISE_MANIFEST_STRICT = False
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "engcert.uploads.handlers.SpoolingUploadHandler",  # deletes its spooled part when the disk is full
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("ENGCERT_MAX_REQUEST_BYTES", 12 * 1024 * 1024)
 ENGCERT_MAX_UPLOAD_BYTES = env_int("ENGCERT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 ENGCERT_MAX_APPLICATION_UPLOAD_BYTES = env_int("ENGCERT_MAX_APPLICATION_UPLOAD_BYTES", 50 * 1024 * 1024)

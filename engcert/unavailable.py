@@ -2,11 +2,17 @@
 "503, try again in a moment" instead of a server error. Nothing they sent was stored, so sending
 it again is safe; a submission that was stored answered with its usual page before the outage.
 
-Installed as Django's handler500, so it catches the database's errors wherever they happen
-(a view, the session or authentication middleware) without querying the database again."""
+Likewise when the server's disk is full while it receives an upload: a large file is spooled to a
+temporary file as the request is read (FILE_UPLOAD_TEMP_DIR), before any view runs, so the
+failure cannot be shown beside the form's field; the page says the file was not stored and
+nothing else was either (the view never ran; the temporary file is deleted with the request).
+
+Installed as Django's handler500, so it catches these errors wherever they happen (reading the
+request, a view, the session or authentication middleware) without querying the database again."""
 
 from __future__ import annotations
 
+import errno
 import sys
 
 from django.db import InterfaceError, OperationalError
@@ -24,8 +30,19 @@ def database_unreachable(error: BaseException | None) -> bool:
     return isinstance(error, (InterfaceError, OperationalError))
 
 
+def disk_full(error: BaseException | None) -> bool:
+    """No room left on the device (or over the quota) while writing, e.g. spooling an upload."""
+    return isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
 def server_error_or_unavailable(request: HttpRequest, template_name: str = "500.html") -> HttpResponse:
-    if database_unreachable(sys.exc_info()[1]):
+    error = sys.exc_info()[1]
+    if disk_full(error):
+        full = HttpResponse(render_to_string("503_storage.html"), status=503)
+        full["Retry-After"] = "300"
+        full["Cache-Control"] = "no-store"
+        return full
+    if database_unreachable(error):
         html = render_to_string("503_database.html", {"retry_after": RETRY_AFTER_SECONDS})
         unavailable = HttpResponse(html, status=503)
         unavailable["Retry-After"] = str(RETRY_AFTER_SECONDS)

@@ -100,3 +100,48 @@ def test_an_appeal_whose_third_file_does_not_fit_keeps_none_of_its_files_and_is_
     assert response.status_code == 302
     (kept,) = AppealEvidence.objects.all()
     assert stored(tiny_disk) == sorted([*before, kept.file.name])
+
+
+@pytest.fixture
+def tiny_upload_spool(settings: object, tmp_path: Path) -> Iterator[Path]:
+    """The folder where large uploads are spooled while the request is read, on a 256 KB tmpfs."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tiny tmpfs as the upload spool needs root")
+    spool = tmp_path / "tiny-spool"
+    spool.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(spool)], check=True)
+    settings.FILE_UPLOAD_TEMP_DIR = str(spool)  # type: ignore[attr-defined]
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 16 * KB  # type: ignore[attr-defined]
+    try:
+        yield spool
+    finally:
+        subprocess.run(["umount", "-l", str(spool)], check=True)
+
+
+def test_a_full_disk_while_the_upload_is_received_answers_503_and_leaves_nothing(
+    world: World, tiny_upload_spool: Path
+):
+    from django.test import Client
+
+    draft = application_create(batch=world.batch, applicant=world.applicant)
+    client = Client(raise_request_exception=False)
+    client.force_login(world.applicant)
+    url = reverse("applications:section", args=[draft.uid, "attachments"])
+    events = AuditEvent.objects.count()
+
+    response = client.post(
+        url, {"kind": "other", "description": "扫描件", "file": pdf_of(400 * KB, "大文件.pdf")}
+    )
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "300"
+    page = response.content.decode()
+    assert "Your file could not be stored" in page
+    assert "Nothing you sent with it was saved." in page
+    assert (Attachment.objects.count(), AuditEvent.objects.count()) == (0, events)
+    assert list(tiny_upload_spool.iterdir()) == []  # the spooled part went with the request
+
+    response = client.post(url, {"kind": "other", "file": pdf_of(100 * KB, "小文件.pdf")})
+
+    assert response.status_code == 302
+    assert list(Attachment.objects.values_list("original_name", flat=True)) == ["小文件.pdf"]
