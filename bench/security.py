@@ -130,6 +130,7 @@ def targets_for(ids: dict[str, str]) -> list[Target]:
     bearer = f"Authorization: Bearer {ids['api_token']}"
     society, batch, certificate = ids["society"], ids["batch"], ids["certificate"]
     section = f"/applications/{ids['application']}/edit/personal/"
+    objection = f"/notices/{ids['notice']}/candidates/{ids['notice_entry']}/object/"
     return [
         Target("verify form", "/verify/?number=CSEE-2026-T0000001X", cookie=anonymous),
         Target("verify page", f"/verify/{certificate}*/?p=eyJhbGciOiJFZERTQSJ9.e30.c2ln*", cookie=anonymous),
@@ -164,12 +165,34 @@ def targets_for(ids: dict[str, str]) -> list[Target]:
             csrf_url=section,
         ),
         Target(
+            "sign-up form",
+            "/accounts/signup/",
+            data=(
+                "csrfmiddlewaretoken=x&full_name=Wang+Wei&email=new-person%40example.org"
+                "&password1=a-Long-pass-2026&password2=a-Long-pass-2026"
+            ),
+            cookie=anonymous,
+            csrf_url="/accounts/signup/",
+        ),
+        Target(
+            "objection form",
+            objection,
+            data=(
+                "csrfmiddlewaretoken=x&name=Li+Ming&phone=13800000002&email=li%40example.org"
+                f"&statement=The+project+dates+do+not+match.&website=&shown={ids['objection_shown']}"
+            ),
+            cookie=anonymous,
+            csrf_url=objection,
+        ),
+        Target(
             "API batches",
-            f"/api/v1/batches?status=published&open=true&society={society}&page=1",
+            f"/api/v1/batches?status=published&open=true&society={society}&page=1&page_size=20",
             headers=bearer,
         ),
         Target(
-            "API candidates", f"/api/v1/batches/{batch}*/candidates?state=submitted*&page=1*", headers=bearer
+            "API candidates",
+            f"/api/v1/batches/{batch}*/candidates?state=submitted*&page=1*&page_size=20*",
+            headers=bearer,
         ),
         Target("API candidate", f"/api/v1/candidates/{ids['candidate']}*", headers=bearer),
     ]
@@ -264,13 +287,33 @@ def sqlmap(target: Target, args: argparse.Namespace, base: str, out: Path) -> No
         target.result = "NOT TESTED (see log)"
 
 
+def marker_names(path: str) -> list[str]:
+    """What each * of a target's path marks, in order: sqlmap calls them "URI #1*", "URI #2*"..."""
+    route, _, query = path.partition("?")
+    segments = route.split("/")
+    names = [f"path after /{segments[i - 1]}/" for i, segment in enumerate(segments) if "*" in segment]
+    return names + [f"GET {pair.split('=')[0]}" for pair in query.split("&") if "*" in pair]
+
+
+def tested_names(target: Target) -> list[str]:
+    names = marker_names(target.path)
+
+    def named(parameter: str) -> str:
+        found = re.fullmatch(r"URI #(\d+)\*", parameter)
+        if found and int(found[1]) <= len(names):
+            return f"{parameter} ({names[int(found[1]) - 1]})"
+        return parameter
+
+    return [named(parameter) for parameter in target.tested]
+
+
 def table(targets: list[Target]) -> str:
     lines = [
         "| target | parameters tested | result | seconds |",
         "|---|---|---|---:|",
     ]
     for t in targets:
-        tested = ", ".join(t.tested) or "none"
+        tested = ", ".join(tested_names(t)) or "none"
         result = t.result + (f": {', '.join(t.injectable)}" if t.injectable else "")
         if t.discarded:
             result += f" (sqlmap's false-positive check discarded a first hint on {', '.join(t.discarded)})"
@@ -311,7 +354,7 @@ def write_results(section: str) -> None:
         text = text.rstrip("\n") + "\n\n" + section
     else:
         end = text.find("\n## ", start + len(HEADING))
-        text = text[:start] + section + ("" if end == -1 else text[end + 1 :])
+        text = text[:start] + section.rstrip("\n") + "\n" + ("" if end == -1 else "\n" + text[end + 1 :])
     RESULTS.write_text(text, encoding="utf-8")
 
 

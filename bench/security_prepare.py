@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -23,6 +24,7 @@ django.setup()
 from allauth.mfa.models import Authenticator  # noqa: E402
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from engcert.accounts.models import User  # noqa: E402
 from engcert.apiclients.domain import api_token_issue  # noqa: E402
@@ -30,6 +32,9 @@ from engcert.apiclients.models import ApiClient  # noqa: E402
 from engcert.applications.enums import ApplicationState  # noqa: E402
 from engcert.applications.models import Application  # noqa: E402
 from engcert.certificates.models import Certificate  # noqa: E402
+from engcert.notices.forms import form_token_issue  # noqa: E402
+from engcert.notices.models import NoticeEntry  # noqa: E402
+from engcert.notices.selectors import LISTED  # noqa: E402
 
 
 def session_of(email: str) -> str:
@@ -49,6 +54,14 @@ society_client = ApiClient.objects.filter(organisation=draft.batch.society).orde
 assert society_client is not None, "the demo has no API client for the society"
 certificate = Certificate.objects.order_by("pk").first()
 assert certificate is not None, "the demo has no certificate"
+now = timezone.now()
+listed = (
+    NoticeEntry.objects.filter(LISTED, notice__starts_at__lte=now, notice__ends_at__gt=now)
+    .select_related("notice")
+    .order_by("pk")
+    .first()
+)
+assert listed is not None, "the demo has no candidate on a running public notice"
 print(
     json.dumps(
         {
@@ -59,6 +72,10 @@ print(
             "batch": draft.batch.pk,
             "application": str(draft.uid),
             "certificate": certificate.number,
+            "notice": str(listed.notice.uid),
+            "notice_entry": str(listed.uid),
+            # The objection form's signed "shown at" time, as the page would have put it in.
+            "objection_shown": form_token_issue(at=time.time() - 60),
             "candidate": str(
                 Application.objects.exclude(state=ApplicationState.DRAFT)
                 .filter(batch__society=draft.batch.society)
