@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,18 +29,24 @@ NOT_STORED = "The server could not store the file just now; nothing was saved. T
 KB = 1024
 
 
+@contextmanager
+def tiny_tmpfs(folder: Path) -> Iterator[Path]:
+    """`folder` as a 256 KB tmpfs: a real disk that fills up (mounting it needs root)."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tiny tmpfs needs root")
+    folder.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(folder)], check=True)
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=True)
+
+
 @pytest.fixture
 def tiny_disk(settings: object, tmp_path: Path) -> Iterator[Path]:
-    if os.geteuid() != 0:
-        pytest.skip("mounting a tiny tmpfs as the media folder needs root")
-    media = tmp_path / "tiny-media"
-    media.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(media)], check=True)
-    settings.MEDIA_ROOT = media  # type: ignore[attr-defined]
-    try:
+    with tiny_tmpfs(tmp_path / "tiny-media") as media:
+        settings.MEDIA_ROOT = media  # type: ignore[attr-defined]
         yield media
-    finally:
-        subprocess.run(["umount", "-l", str(media)], check=True)
 
 
 def stored(media: Path) -> list[str]:
@@ -104,18 +111,11 @@ def test_an_appeal_whose_third_file_does_not_fit_keeps_none_of_its_files_and_is_
 
 @pytest.fixture
 def tiny_upload_spool(settings: object, tmp_path: Path) -> Iterator[Path]:
-    """The folder where large uploads are spooled while the request is read, on a 256 KB tmpfs."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a tiny tmpfs as the upload spool needs root")
-    spool = tmp_path / "tiny-spool"
-    spool.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(spool)], check=True)
-    settings.FILE_UPLOAD_TEMP_DIR = str(spool)  # type: ignore[attr-defined]
-    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 16 * KB  # type: ignore[attr-defined]
-    try:
+    """The folder where large uploads are spooled while the request is read, on a tiny disk."""
+    with tiny_tmpfs(tmp_path / "tiny-spool") as spool:
+        settings.FILE_UPLOAD_TEMP_DIR = str(spool)  # type: ignore[attr-defined]
+        settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 16 * KB  # type: ignore[attr-defined]
         yield spool
-    finally:
-        subprocess.run(["umount", "-l", str(spool)], check=True)
 
 
 def test_a_full_disk_while_the_upload_is_received_answers_503_and_leaves_nothing(
