@@ -156,7 +156,10 @@ def acknowledged(path: Path) -> list[str]:
 def answers_by_kind(failures: list[dict[str, str]]) -> dict[str, int]:
     kinds: dict[str, int] = {}
     for row in failures:
-        message = row.get("Error", "")
+        # The rush's failures as locust wrote them (its CSV's columns, or the lower-case names
+        # the rush file's parser gives them).
+        row = {key.lower(): value for key, value in row.items()}
+        message = row.get("error", "")
         kind = (
             "503"
             if "503" in message
@@ -166,7 +169,7 @@ def answers_by_kind(failures: list[dict[str, str]]) -> dict[str, int]:
             if "network" in message
             else message[:60]
         )
-        kinds[kind] = kinds.get(kind, 0) + int(row.get("Occurrences", 0) or 0)
+        kinds[kind] = kinds.get(kind, 0) + int(row.get("occurrences", 0) or 0)
     return kinds
 
 
