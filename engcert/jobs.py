@@ -8,7 +8,12 @@ from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from django.db import models
 from django.utils import timezone
+from django_tasks import TaskResult
+from django_tasks.base import Task
+
+from engcert.tasks_queue import task_enqueue_with_work
 
 # A worker beats at least every few seconds while it works; two minutes of silence means it died.
 STALE_AFTER = timedelta(minutes=2)
@@ -44,3 +49,13 @@ def job_progress(
         "busy": job.status in busy and not stale,
         "stale": stale,
     }
+
+
+def job_task_enqueue(task: Task[..., Any], *, model: type[models.Model], pk: int, **kwargs: Any) -> None:
+    """Queue the job's task with the work that starts or resumes it (see engcert/tasks_queue.py)
+    and keep the task's id on the job: the first one, which a resumed job keeps."""
+
+    def record(result: TaskResult[Any]) -> None:
+        model._default_manager.filter(pk=pk, task_id="").update(task_id=str(result.id)[:64])
+
+    task_enqueue_with_work(task, then=record, **kwargs)

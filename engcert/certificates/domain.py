@@ -31,7 +31,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tasks import TaskResult
 
 from engcert.accounts.models import User
 from engcert.applications.domain.transition import TransitionError, application_transition
@@ -52,7 +51,7 @@ from engcert.certificates.numbering import (
 from engcert.certificates.payload import certificate_claims, payload_sign
 from engcert.certificates.pdf import certificate_pdf, certificate_texts, glyph_problems
 from engcert.certificates.signing import pdf_sign
-from engcert.jobs import job_is_stale
+from engcert.jobs import job_is_stale, job_task_enqueue
 from engcert.organisations.models import Organisation
 from engcert.registration.models import Registration
 from engcert.tasks_queue import task_enqueue_with_work
@@ -436,10 +435,7 @@ def issuance_run_active(*, batch: Batch) -> IssuanceRun | None:
 def _enqueue(run_id: int) -> None:
     from engcert.certificates.tasks import issuance_run_task
 
-    def record(result: TaskResult[Any]) -> None:
-        IssuanceRun.objects.filter(pk=run_id, task_id="").update(task_id=str(result.id)[:64])
-
-    task_enqueue_with_work(issuance_run_task, run_id=run_id, then=record)
+    job_task_enqueue(issuance_run_task, model=IssuanceRun, pk=run_id, run_id=run_id)
 
 
 def issuance_run_start(*, batch: Batch, by: User) -> IssuanceRun:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -15,18 +14,16 @@ from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_tasks import TaskResult
 
 from engcert.accounts.models import User
 from engcert.audit.domain import audit_event_append
 from engcert.batches.models import Batch
-from engcert.jobs import job_is_stale
+from engcert.jobs import job_is_stale, job_task_enqueue
 from engcert.review.enums import EXPORT_BUSY, QueueExportStatus
 from engcert.review.exports_queue import queue_workbook
 from engcert.review.forms_queue import queue_filter_form
 from engcert.review.models import QueueExport
 from engcert.review.selectors_queue import queue_filter, queue_in_stage, queue_received, queue_rows
-from engcert.tasks_queue import task_enqueue_with_work
 
 logger = logging.getLogger(__name__)
 FILTERS_MAX = 2000
@@ -49,10 +46,7 @@ def queue_export_is_stale(export: QueueExport, *, now: datetime | None = None) -
 def _enqueue(export_id: int) -> None:
     from engcert.review.tasks import queue_export_task
 
-    def record(result: TaskResult[Any]) -> None:
-        QueueExport.objects.filter(pk=export_id, task_id="").update(task_id=str(result.id)[:64])
-
-    task_enqueue_with_work(queue_export_task, export_id=export_id, then=record)
+    job_task_enqueue(queue_export_task, model=QueueExport, pk=export_id, export_id=export_id)
 
 
 def queue_export_start(*, batch: Batch, filters: str, by: User) -> QueueExport:

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tasks import TaskResult
 
 from engcert.accounts.models import User
 from engcert.audit.domain import audit_event_append
@@ -21,10 +19,9 @@ from engcert.deadlines.domain.policy import DeadlineError
 from engcert.deadlines.domain.reminders import reminder_send, reminders_due
 from engcert.deadlines.enums import BUSY, ReminderKind, ReminderRunStatus
 from engcert.deadlines.models import ReminderRun
-from engcert.jobs import job_is_stale
+from engcert.jobs import job_is_stale, job_task_enqueue
 from engcert.organisations.enums import OrganisationKind
 from engcert.organisations.models import Organisation
-from engcert.tasks_queue import task_enqueue_with_work
 
 logger = logging.getLogger(__name__)
 RECENT = 20
@@ -59,10 +56,7 @@ def reminder_run_is_stale(run: ReminderRun, *, now: datetime | None = None) -> b
 def _enqueue(run_id: int) -> None:
     from engcert.deadlines.tasks import reminder_run_task
 
-    def record(result: TaskResult[Any]) -> None:
-        ReminderRun.objects.filter(pk=run_id, task_id="").update(task_id=str(result.id)[:64])
-
-    task_enqueue_with_work(reminder_run_task, run_id=run_id, then=record)
+    job_task_enqueue(reminder_run_task, model=ReminderRun, pk=run_id, run_id=run_id)
 
 
 def reminder_run_start(*, society: Organisation, by: User) -> ReminderRun:

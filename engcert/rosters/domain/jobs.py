@@ -15,12 +15,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_tasks import TaskResult
 
 from engcert.accounts.models import User
 from engcert.audit.domain import audit_event_append
 from engcert.batches.models import Batch
-from engcert.jobs import job_is_stale
+from engcert.jobs import job_is_stale, job_task_enqueue
 from engcert.organisations.models import Organisation
 from engcert.privacy.crypto import blind_index
 from engcert.rosters.domain.export import roster_export_all
@@ -28,7 +27,6 @@ from engcert.rosters.domain.reading import roster_file_kind, roster_file_read
 from engcert.rosters.enums import BUSY, RosterJobKind, RosterJobStatus
 from engcert.rosters.models import RosterImport, RosterJob, RosterRow
 from engcert.spreadsheets.reading import ImportFileError, RowProblem
-from engcert.tasks_queue import task_enqueue_with_work
 from engcert.uploads.domain import file_store, uploads_all_or_nothing
 from engcert.uploads.errors import UploadNotStored
 
@@ -57,10 +55,7 @@ def roster_job_is_stale(job: RosterJob, *, now: Any = None) -> bool:
 def _enqueue(job_id: int) -> None:
     from engcert.rosters.tasks import roster_job_task
 
-    def record(result: TaskResult[Any]) -> None:
-        RosterJob.objects.filter(pk=job_id, task_id="").update(task_id=str(result.id)[:64])
-
-    task_enqueue_with_work(roster_job_task, job_id=job_id, then=record)
+    job_task_enqueue(roster_job_task, model=RosterJob, pk=job_id, job_id=job_id)
 
 
 def roster_export_all_start(*, batch: Batch, by: User) -> RosterJob:
