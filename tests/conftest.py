@@ -161,6 +161,18 @@ def _fast_password_hashing(settings: object) -> None:
 
 
 @pytest.fixture
+def people_read_english() -> Iterator[None]:
+    """People made while it is active read English (their `language`), so the emails they
+    receive can be asserted in the source language; the shipped default, Simplified Chinese,
+    is covered by tests/project. Folders whose tests all need it use it from their conftest."""
+    field = User._meta.get_field("language")
+    default = field.default
+    field.default = "en"
+    yield
+    field.default = default
+
+
+@pytest.fixture
 def english() -> None:
     """Named by tests whose exact assertions read English (the autouse default above)."""
 
