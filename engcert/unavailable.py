@@ -37,7 +37,7 @@ def disk_full(error: BaseException | None) -> bool:
 
 def server_error_or_unavailable(request: HttpRequest, template_name: str = "500.html") -> HttpResponse:
     error = sys.exc_info()[1]
-    if disk_full(error):
+    if disk_full(error) and request.content_type == "multipart/form-data":
         full = HttpResponse(render_to_string("503_storage.html"), status=503)
         full["Retry-After"] = "300"
         full["Cache-Control"] = "no-store"

@@ -4,11 +4,13 @@ real one: a 256 KB tmpfs mounted as MEDIA_ROOT (which needs root)."""
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -145,3 +147,23 @@ def test_a_full_disk_while_the_upload_is_received_answers_503_and_leaves_nothing
 
     assert response.status_code == 302
     assert list(Attachment.objects.values_list("original_name", flat=True)) == ["小文件.pdf"]
+
+
+@pytest.mark.parametrize("multipart, status", [(True, 503), (False, 500)])
+def test_only_a_request_carrying_files_is_told_its_file_was_not_stored_when_the_disk_is_full(
+    rf: Any, multipart: bool, status: int
+) -> None:
+    from engcert.unavailable import server_error_or_unavailable
+
+    request = (
+        rf.post("/", {"file": files.upload("a.pdf", files.clean_pdf(), "application/pdf")})
+        if multipart
+        else rf.post("/", "x=1", content_type="application/x-www-form-urlencoded")
+    )
+    try:
+        raise OSError(errno.ENOSPC, "No space left on device")
+    except OSError:
+        response = server_error_or_unavailable(request)
+
+    assert response.status_code == status
+    assert ("Your file could not be stored" in response.content.decode()) is multipart
