@@ -11,10 +11,12 @@ refused and a refusal can only mean a fault. The cache is per gunicorn worker he
 `ENGCERT_CACHE_BACKEND` is unset), Redis in production. The objection form's minimum time to
 write (`FORM_MIN_SECONDS` in engcert/notices/forms.py, 3 s) has no setting: the simulated
 visitors take 4-10 s to write, as people do, and nothing here changes it.
-Nothing else differs from engcert.settings.
+The server's addresses are engcert's plus one reference point that only the bench serves
+(bench/urls.py: the verification's lookup alone). Nothing else differs from engcert.settings.
 """
 
 from engcert.settings import *  # noqa: F403
 
 ALLAUTH_TRUSTED_PROXY_COUNT = 1
 ENGCERT_OBJECTIONS_PER_IP_PER_HOUR = 1_000_000
+ROOT_URLCONF = "bench.urls"

@@ -9,8 +9,9 @@ Steps: a fresh PostgreSQL database of its own (`--verify-database`), migrate, se
 with `--verify-certificates` certificates (bench/seed_verify.py; bulk, as issuing leaves them,
 with genuine signed QR payloads); one verification measured in-process (queries, time); gunicorn
 as in the other scenarios (DEBUG off, bench.settings); the ceiling: GET /healthz, a bare Django
-view through the whole middleware stack, with the same `--verify-users` clients; then
-`--verify-users` clients asking without pause for `--verify-seconds` (bench/locustfile_verify.py:
+view through the whole middleware stack, with the same `--verify-users` clients; the lookup
+alone (bench/urls.py: the verification's query and nothing else, a reference point between the
+two); then `--verify-users` clients asking without pause for `--verify-seconds` (bench/locustfile_verify.py:
 the page by number, the page from a QR code, the API, and a few unknown numbers).
 
 Targets (issue 5): p99 under 50 ms at 50 concurrent clients, and throughput at least 60 % of the
@@ -200,7 +201,10 @@ def verdicts(report: dict[str, Any]) -> list[tuple[str, str, bool]]:
 def cpu_budget_lines(report: dict[str, Any]) -> list[str]:
     """Where the machine's CPU went per request, when the run measured it: the server, the
     database, the load generator (the rest is the kernel's and other work on the machine)."""
-    rows = [("ceiling", report["ceiling"]), ("verification", report["crowd"])]
+    rows = [("ceiling", report["ceiling"])]
+    if "lookup" in report:
+        rows.append(("the lookup alone", report["lookup"]))
+    rows.append(("verification", report["crowd"]))
     if any("loadgen_cpu_ms_per_request" not in measured for _name, measured in rows):
         return []
     cores = report["machine"].get("nproc", "?")
@@ -223,6 +227,21 @@ def cpu_budget_lines(report: dict[str, Any]) -> list[str]:
             f"{total * measured['rps'] / 1000:.2f} of {cores} |"
         )
     return lines
+
+
+def lookup_lines(report: dict[str, Any]) -> list[str]:
+    """The reference point between the ceiling and a verification: the lookup alone."""
+    lookup = report.get("lookup")
+    if lookup is None:
+        return []
+    c = report["config"]
+    share = lookup["rps"] / max(1.0, report["ceiling"]["rps"])
+    return [
+        f"The lookup alone: {lookup['rps']:.0f} req/s ({share:.1%} of the ceiling; GET /bench/lookup/<number>/, "
+        "a view only the bench serves that runs the verification's query and answers with the number: no "
+        f"per-address counter, no page; {c['verify_users']} clients without pause, {c['ceiling_seconds']} s, "
+        f"{lookup['stats'].get('Aggregated', {}).get('failures', 0)} failed)."
+    ]
 
 
 def markdown(report: dict[str, Any]) -> str:
@@ -254,6 +273,7 @@ def markdown(report: dict[str, Any]) -> str:
         f"{page['bytes'] / 1024:.1f} KiB of HTML.",
         f"Ceiling: {report['ceiling']['rps']:.0f} req/s (GET /healthz, {c['verify_users']} clients without pause, "
         f"{c['ceiling_seconds']} s).",
+        *lookup_lines(report),
         f"Verification: {c['verify_users']} clients without pause for {c['verify_seconds']} s: "
         f"{crowd['stats'].get('Aggregated', {}).get('count', 0)} requests, {crowd['rps']:.0f} req/s "
         "(of 100 questions: 55 page by number, 15 page from the QR code with its payload checked, 28 API, "
@@ -278,6 +298,7 @@ def markdown(report: dict[str, Any]) -> str:
         "",
         *stats_table("Ceiling", report["ceiling"]["stats"]),
         "",
+        *([*stats_table("The lookup alone", report["lookup"]["stats"]), ""] if "lookup" in report else []),
         *stats_table(f"Verification: {c['verify_users']} concurrent clients without pause", crowd["stats"]),
         "",
         *stats_table(
@@ -287,7 +308,12 @@ def markdown(report: dict[str, Any]) -> str:
         "",
         load_line(report["load"]),
     ]
-    failures = crowd["failures"] + report["paced"]["failures"] + report["ceiling"]["failures"]
+    failures = (
+        crowd["failures"]
+        + report["paced"]["failures"]
+        + report["ceiling"]["failures"]
+        + report.get("lookup", {}).get("failures", [])
+    )
     if failures:
         lines += ["", "Failures (first ones):", ""]
         lines += [f"- {f['name']}: {f['error']} x{f['occurrences']}" for f in failures[:10]]
@@ -304,6 +330,8 @@ def print_summary(report: dict[str, Any]) -> None:
         f"server CPU per request: ceiling {report['ceiling'].get('server_cpu_ms_per_request')} ms, "
         f"verification {report['crowd'].get('server_cpu_ms_per_request')} ms"
     )
+    for line in lookup_lines(report):
+        print(line)
     summary_print(
         verdicts(report),
         {
@@ -386,6 +414,24 @@ def main(args: argparse.Namespace, command: str) -> dict[str, Any]:
         report["ceiling"] = ceiling
         report["load"]["after_ceiling"] = load_sample()
 
+        log(f"verify: the lookup alone, {args.verify_users} clients, {args.ceiling_seconds} s")
+        cpu_before = server_cpu_seconds(server.pid)
+        with CpuMeter(args.verify_database) as meter:
+            lookup = locust(
+                args,
+                work,
+                "lookup",
+                args.verify_users,
+                args.verify_spawn_rate,
+                args.ceiling_seconds,
+                {"BENCH_VERIFY_TARGETS": str(work / "targets.json")},
+            )
+        lookup["rps"] = lookup["stats"].get("Aggregated", {}).get("count", 0) / max(1, args.ceiling_seconds)
+        lookup["server_cpu_ms_per_request"] = _cpu_per_request(server.pid, cpu_before, lookup)
+        lookup.update(meter.per_request(lookup))
+        report["lookup"] = lookup
+        report["load"]["after_lookup"] = load_sample()
+
         log(f"verify: {args.verify_users} clients without pause, {args.verify_seconds} s")
         cpu_before = server_cpu_seconds(server.pid)
         with CpuMeter(args.verify_database) as meter:
@@ -431,7 +477,13 @@ def main(args: argparse.Namespace, command: str) -> dict[str, Any]:
         started_at=started_at,
         work=work,
         scenario="verify",
-        logs=("gunicorn.log", "verify-locust.log", "verify-paced-locust.log", "ceiling-locust.log"),
+        logs=(
+            "gunicorn.log",
+            "verify-locust.log",
+            "verify-paced-locust.log",
+            "ceiling-locust.log",
+            "lookup-locust.log",
+        ),
     )
     if not args.no_results_md:
         results_md_update(markdown(report))
