@@ -291,8 +291,9 @@ def markdown(report: dict[str, Any]) -> str:
         "loops): the lookup, one indexed query written as SQL, prepared once per connection and run on a "
         "cursor kept per connection, without Django's connection health check (a dead connection is "
         "replaced by running the read again), is a round trip plus psycopg's handling of the row and "
-        "PostgreSQL's own CPU (in the table above); the per-address counter, one cache operation, most of it "
-        "working out the client's address as allauth reads it; the page, filled into markup rendered once per "
+        "PostgreSQL's own CPU (in the table above; the lookup alone measures it with the rest of a bare view); "
+        "the per-address counter, one cache operation (the client's address worked out once per process for "
+        "each set of forwarding headers); the page, filled into markup rendered once per "
         "language and shape (engcert/certificates/shell.py); the QR payload's Ed25519 check (15 questions in "
         "100); for the API, django-ninja's parameter and response handling.",
         "",
