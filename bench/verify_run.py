@@ -18,8 +18,9 @@ Targets (issue 5): p99 under 50 ms at 50 concurrent clients, and throughput at l
 ceiling measured in the same run. The per-address lookup limit is raised for the server
 (ENGCERT_VERIFY_LOOKUPS_PER_IP_PER_MINUTE=1000000000): every client here comes from 127.0.0.1, so
 the production limit (60 a minute) would refuse nearly everything; the limit's cache counter is
-still read and written on every lookup, as in production. The cache is per gunicorn worker here
-(LocMem, ENGCERT_CACHE_BACKEND unset), Redis in production.
+still read and written on every lookup, as in production, in Redis as in production
+(`--verify-cache redis`, the default: Redis's database 15, emptied first) or in each gunicorn
+worker's own memory (`--verify-cache local`, no round trip).
 
 Results: a table on stdout, bench/out/<timestamp>-verify.json, and the verification section of
 bench/RESULTS.md (between its own markers; the other sections are left alone).
@@ -86,8 +87,25 @@ DEFAULTS: dict[str, Any] = {
     "worker_class": os.environ.get("BENCH_WORKER_CLASS", "sync"),
     "threads": int(os.environ.get("BENCH_THREADS", 4)),
     "port": int(os.environ.get("BENCH_PORT", 8400)),
+    # The per-address counter's cache: Redis, as in production (a round trip per lookup), or
+    # "local" (each gunicorn worker's own memory, no round trip).
+    "verify_cache": os.environ.get("BENCH_VERIFY_CACHE", "redis"),
+    "verify_redis_url": os.environ.get("BENCH_VERIFY_REDIS_URL", "redis://127.0.0.1:6379/15"),
     "no_results_md": False,
 }
+
+
+def cache_env(args: argparse.Namespace) -> dict[str, str]:
+    """The server's cache settings for the run; Redis's bench database is emptied first."""
+    if args.verify_cache == "local":
+        return {}
+    import redis
+
+    redis.Redis.from_url(args.verify_redis_url).flushdb()
+    return {
+        "ENGCERT_CACHE_BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "ENGCERT_CACHE_LOCATION": args.verify_redis_url,
+    }
 
 
 class CpuMeter:
@@ -135,7 +153,22 @@ class CpuMeter:
         while not self.stop.wait(1.0):
             self._sample()
 
+    @staticmethod
+    def _redis_seconds() -> float:
+        """CPU time of the machine's Redis server (the per-address counter's store), 0 if none."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        found = subprocess.run(["pgrep", "-x", "redis-server"], capture_output=True, text=True).stdout.split()
+        seconds = 0.0
+        for pid in found:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            seconds += (int(fields[11]) + int(fields[12])) / ticks
+        return seconds
+
     def __enter__(self) -> CpuMeter:
+        self.redis_before = self._redis_seconds()
         self._sample()
         self.children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         self.thread.start()
@@ -147,6 +180,7 @@ class CpuMeter:
         self._sample()
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         self.database_seconds = sum(self.last[pid] - self.first[pid] for pid in self.last)
+        self.redis_seconds = self._redis_seconds() - self.redis_before
         self.loadgen_seconds = (after.ru_utime - self.children_before.ru_utime) + (
             after.ru_stime - self.children_before.ru_stime
         )
@@ -156,6 +190,7 @@ class CpuMeter:
         return {
             "database_cpu_ms_per_request": round(self.database_seconds * 1000 / count, 2),
             "loadgen_cpu_ms_per_request": round(self.loadgen_seconds * 1000 / count, 2),
+            "cache_cpu_ms_per_request": round(self.redis_seconds * 1000 / count, 2),
         }
 
 
@@ -210,21 +245,24 @@ def cpu_budget_lines(report: dict[str, Any]) -> list[str]:
     cores = report["machine"].get("nproc", "?")
     lines = [
         "",
-        "CPU per request, ms (from /proc: gunicorn, the PostgreSQL backends of the bench database, locust):",
+        "CPU per request, ms (from /proc: gunicorn, the PostgreSQL backends of the bench database, "
+        "the Redis server, locust):",
         "",
-        "| run | req/s | server | PostgreSQL | load generator | sum | at this rate, of the machine's cores |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| run | req/s | server | PostgreSQL | Redis | load generator | sum | at this rate, of the machine's cores |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, measured in rows:
         parts = [
             float(measured.get("server_cpu_ms_per_request", 0)),
             float(measured["database_cpu_ms_per_request"]),
+            float(measured.get("cache_cpu_ms_per_request", 0)),
             float(measured["loadgen_cpu_ms_per_request"]),
         ]
         total = sum(parts)
+        redis = f"{parts[2]:.2f}" if "cache_cpu_ms_per_request" in measured else "?"
         lines.append(
-            f"| {name} | {measured['rps']:.0f} | {parts[0]:.2f} | {parts[1]:.2f} | {parts[2]:.2f} | {total:.2f} | "
-            f"{total * measured['rps'] / 1000:.2f} of {cores} |"
+            f"| {name} | {measured['rps']:.0f} | {parts[0]:.2f} | {parts[1]:.2f} | {redis} | {parts[3]:.2f} | "
+            f"{total:.2f} | {total * measured['rps'] / 1000:.2f} of {cores} |"
         )
     return lines
 
@@ -260,8 +298,13 @@ def markdown(report: dict[str, Any]) -> str:
         + (f" x {c['threads']} threads" if c["worker_class"] == "gthread" else "")
         + ", DEBUG off, bench.settings with the per-address lookup limit raised "
         "(ENGCERT_VERIFY_LOOKUPS_PER_IP_PER_MINUTE=1000000000: every client is 127.0.0.1; the counter is "
-        "still kept on every lookup). "
-        f"Seeded in {seed['seconds']:.0f} s: {seed['certificates']} certificates of one society "
+        "still kept on every lookup), the counter kept "
+        + (
+            "in each worker's memory (`--verify-cache local`; Redis in production). "
+            if c.get("verify_cache", "local") == "local"
+            else f"in Redis ({c.get('verify_redis_url', 'redis')}), as in production. "
+        )
+        + f"Seeded in {seed['seconds']:.0f} s: {seed['certificates']} certificates of one society "
         f"({json.dumps(seed['by_status'])}), {seed['listed']} members listed in the register; the clients ask "
         f"for {seed['known_targets']} of the numbers at random and for {seed['unknown_targets']} numbers no "
         "certificate has.",
@@ -363,6 +406,7 @@ def main(args: argparse.Namespace, command: str) -> dict[str, Any]:
     env = server_env(args, work)
     env["ENGCERT_SIGNING_DIR"] = str(work / "signing")
     env["ENGCERT_VERIFY_LOOKUPS_PER_IP_PER_MINUTE"] = "1000000000"
+    env.update(cache_env(args))
     report: dict[str, Any] = {
         "started": started_at.isoformat(timespec="seconds"),
         "command": command,
@@ -509,6 +553,8 @@ def parse_args() -> argparse.Namespace:
             p.add_argument(flag, action="store_true")
         elif name == "worker_class":
             p.add_argument(flag, default=value, choices=["sync", "gthread"])
+        elif name == "verify_cache":
+            p.add_argument(flag, default=value, choices=["redis", "local"])
         else:
             p.add_argument(flag, type=type(value), default=value)
     p.add_argument(
