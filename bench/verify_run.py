@@ -194,6 +194,20 @@ class CpuMeter:
         }
 
 
+def measured_run(
+    args: argparse.Namespace, work: Path, server_pid: int, name: str, seconds: int, extra_env: dict[str, str]
+) -> dict[str, Any]:
+    """One locust run of `name` without pause, with its requests a second and the CPU each
+    request cost the server, PostgreSQL, Redis and the load generator."""
+    cpu_before = server_cpu_seconds(server_pid)
+    with CpuMeter(args.verify_database) as meter:
+        result = locust(args, work, name, args.verify_users, args.verify_spawn_rate, seconds, extra_env)
+    result["rps"] = result["stats"].get("Aggregated", {}).get("count", 0) / max(1, seconds)
+    result["server_cpu_ms_per_request"] = _cpu_per_request(server_pid, cpu_before, result)
+    result.update(meter.per_request(result))
+    return result
+
+
 def uptime() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True, timeout=10).stdout.strip()
 
@@ -448,50 +462,18 @@ def main(args: argparse.Namespace, command: str) -> dict[str, Any]:
             urllib.request.urlopen(f"http://127.0.0.1:{args.port}/verify/{sample}/", timeout=5).read()
         report["load"] = {"before": load_sample()}
         log(f"verify: ceiling, {args.verify_users} clients, {args.ceiling_seconds} s")
-        cpu_before = server_cpu_seconds(server.pid)
-        with CpuMeter(args.verify_database) as meter:
-            ceiling = locust(
-                args, work, "ceiling", args.verify_users, args.verify_spawn_rate, args.ceiling_seconds, {}
-            )
-        ceiling["server_cpu_ms_per_request"] = _cpu_per_request(server.pid, cpu_before, ceiling)
-        ceiling.update(meter.per_request(ceiling))
-        ceiling["rps"] = ceiling["stats"].get("Aggregated", {}).get("count", 0) / max(1, args.ceiling_seconds)
-        report["ceiling"] = ceiling
+        report["ceiling"] = measured_run(args, work, server.pid, "ceiling", args.ceiling_seconds, {})
         report["load"]["after_ceiling"] = load_sample()
 
+        targets = {"BENCH_VERIFY_TARGETS": str(work / "targets.json")}
         log(f"verify: the lookup alone, {args.verify_users} clients, {args.ceiling_seconds} s")
-        cpu_before = server_cpu_seconds(server.pid)
-        with CpuMeter(args.verify_database) as meter:
-            lookup = locust(
-                args,
-                work,
-                "lookup",
-                args.verify_users,
-                args.verify_spawn_rate,
-                args.ceiling_seconds,
-                {"BENCH_VERIFY_TARGETS": str(work / "targets.json")},
-            )
-        lookup["rps"] = lookup["stats"].get("Aggregated", {}).get("count", 0) / max(1, args.ceiling_seconds)
-        lookup["server_cpu_ms_per_request"] = _cpu_per_request(server.pid, cpu_before, lookup)
-        lookup.update(meter.per_request(lookup))
-        report["lookup"] = lookup
+        report["lookup"] = measured_run(args, work, server.pid, "lookup", args.ceiling_seconds, targets)
         report["load"]["after_lookup"] = load_sample()
 
         log(f"verify: {args.verify_users} clients without pause, {args.verify_seconds} s")
-        cpu_before = server_cpu_seconds(server.pid)
-        with CpuMeter(args.verify_database) as meter:
-            crowd = locust(
-                args,
-                work,
-                "verify",
-                args.verify_users,
-                args.verify_spawn_rate,
-                args.verify_seconds,
-                {"BENCH_VERIFY_TARGETS": str(work / "targets.json"), "BENCH_VERIFY_WAIT": "0,0"},
-            )
-        crowd["rps"] = crowd["stats"].get("Aggregated", {}).get("count", 0) / max(1, args.verify_seconds)
-        crowd["server_cpu_ms_per_request"] = _cpu_per_request(server.pid, cpu_before, crowd)
-        crowd.update(meter.per_request(crowd))
+        crowd = measured_run(
+            args, work, server.pid, "verify", args.verify_seconds, {**targets, "BENCH_VERIFY_WAIT": "0,0"}
+        )
         report["crowd"] = crowd
         report["load"]["after_verify"] = load_sample()
 
