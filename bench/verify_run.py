@@ -101,7 +101,13 @@ def cache_env(args: argparse.Namespace) -> dict[str, str]:
         return {}
     import redis
 
-    redis.Redis.from_url(args.verify_redis_url).flushdb()
+    try:
+        redis.Redis.from_url(args.verify_redis_url, socket_connect_timeout=5).flushdb()
+    except redis.RedisError as error:
+        raise SystemExit(
+            f"verify: Redis at {args.verify_redis_url} does not answer ({error}); start it, or run "
+            "with BENCH_VERIFY_CACHE=local to keep the per-address counter in each worker's memory."
+        ) from error
     return {
         "ENGCERT_CACHE_BACKEND": "django.core.cache.backends.redis.RedisCache",
         "ENGCERT_CACHE_LOCATION": args.verify_redis_url,
