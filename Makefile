@@ -52,14 +52,15 @@ run: $(VENV)/.run-installed system-run messages
 	  ENGCERT_DEBUG=true $(MANAGE) send_referee_reminders; \
 	  ENGCERT_DEBUG=true $(MANAGE) send_deadline_reminders; \
 	  ENGCERT_DEBUG=true $(MANAGE) expire_certificates; \
-	  ENGCERT_DEBUG=true $(MANAGE) send_outbox; sleep 300; done ) >var/schedule.log 2>&1 & schedule=$$!; \
+	  ENGCERT_DEBUG=true $(MANAGE) send_outbox; \
+	  ENGCERT_DEBUG=true $(MANAGE) requeue_stalled_tasks; sleep 300; done ) >var/schedule.log 2>&1 & schedule=$$!; \
 	trap "kill $$worker $$schedule 2>/dev/null" EXIT INT TERM; \
 	ENGCERT_DEBUG=true $(MANAGE) runserver $(HOST):$(PORT)
 
 # The production profile on one machine: PostgreSQL, gunicorn with several workers, the task worker
 # and the scheduled commands (README, "Running in production"). TLS=proxy behind a TLS proxy.
 SCHEDULED_COMMANDS := close_public_notices send_score_sheet_reminders send_renewal_reminders \
-	send_referee_reminders send_deadline_reminders expire_certificates send_outbox
+	send_referee_reminders send_deadline_reminders expire_certificates send_outbox requeue_stalled_tasks
 serve: $(VENV)/.run-installed system-run messages
 	@HOST=$(HOST) PORT=$(PORT) SCHEDULED_COMMANDS="$(SCHEDULED_COMMANDS)" scripts/serve
 

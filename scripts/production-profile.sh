@@ -9,7 +9,7 @@ PORT=${PORT:-8000}
 TLS=${TLS:-off}
 SECRETS_FILE=${ENGCERT_SECRETS_FILE:-var/production.env}
 SCHEDULE_SECONDS=${SCHEDULE_SECONDS:-300}
-SCHEDULED_COMMANDS=${SCHEDULED_COMMANDS:-close_public_notices send_score_sheet_reminders send_renewal_reminders send_referee_reminders send_deadline_reminders expire_certificates send_outbox}
+SCHEDULED_COMMANDS=${SCHEDULED_COMMANDS:-close_public_notices send_score_sheet_reminders send_renewal_reminders send_referee_reminders send_deadline_reminders expire_certificates send_outbox requeue_stalled_tasks}
 LOG_DIR=${LOG_DIR:-var/log}
 mkdir -p "$LOG_DIR"
 

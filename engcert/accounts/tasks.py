@@ -10,8 +10,10 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from engcert.accounts.models import SignInLock, User
+from engcert.tasks_queue import rerunnable
 
 
+@rerunnable
 @task()
 def sign_in_lock_notify(*, user_id: int, lock_id: int) -> None:
     """Tell the owner that signing in to their account was locked, until when, and what to do

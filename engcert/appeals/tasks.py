@@ -11,8 +11,10 @@ from django.utils import translation
 from django_tasks import task
 
 from engcert.appeals.models import Appeal
+from engcert.tasks_queue import rerunnable
 
 
+@rerunnable
 @task()
 def appeal_notify_panel(*, appeal_id: int) -> None:
     appeal = Appeal.objects.select_related("application__batch__society").get(pk=appeal_id)

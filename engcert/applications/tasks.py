@@ -11,8 +11,10 @@ from django_tasks import task
 from engcert.applications.enums import NEXT_STEPS, PUBLIC_LABELS, ApplicationState
 from engcert.applications.models import Application
 from engcert.applications.sections import SECTION_BY_KEY
+from engcert.tasks_queue import rerunnable
 
 
+@rerunnable
 @task()
 def application_notify_state_change(
     *, application_id: int, from_state: str, to_state: str, reason: str
@@ -34,6 +36,7 @@ def application_notify_state_change(
     send_mail(subject, body, None, [user.email])
 
 
+@rerunnable
 @task()
 def application_after_submit(*, application_id: int) -> None:
     """What a submission sets going once it is committed: the referees are asked to confirm the

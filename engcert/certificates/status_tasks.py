@@ -10,8 +10,10 @@ from django.utils import translation
 from django_tasks import task
 
 from engcert.certificates.models import Certificate
+from engcert.tasks_queue import rerunnable
 
 
+@rerunnable
 @task()
 def certificate_notify_status(*, certificate_id: int) -> None:
     """Email the member the certificate's new status and the reason staff gave."""

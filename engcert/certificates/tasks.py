@@ -12,6 +12,7 @@ from django.utils import translation
 from django_tasks import task
 
 from engcert.certificates.models import Certificate
+from engcert.tasks_queue import rerunnable
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ def issuance_run_task(*, run_id: int) -> None:
     issuance_run_execute(run_id=run_id)
 
 
+@rerunnable
 @task()
 def certificate_notify_ready(*, certificate_id: int) -> None:
     """Tell the member that their certificate is ready to download."""

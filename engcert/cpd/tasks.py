@@ -10,6 +10,7 @@ from django_tasks import task
 
 from engcert.cpd.models import AuditSelection
 from engcert.registration.models import Registration
+from engcert.tasks_queue import rerunnable
 
 
 def member_address(registration: Registration) -> tuple[str, str]:
@@ -20,6 +21,7 @@ def member_address(registration: Registration) -> tuple[str, str]:
     return registration.email, settings.LANGUAGE_CODE
 
 
+@rerunnable
 @task()
 def audit_notify(*, selection_id: int, event: str) -> None:
     selection = AuditSelection.objects.select_related(

@@ -11,8 +11,10 @@ from django_tasks import task
 from engcert.examiners.domain.ics import interview_ics
 from engcert.examiners.models import Interview
 from engcert.examiners.selectors import LIVE_SEAT_VALUES
+from engcert.tasks_queue import rerunnable
 
 
+@rerunnable
 @task()
 def interview_notify_candidate(*, interview_id: int, moved: bool) -> None:
     """The time, the place or the link, the panel's size (never the examiners' names) and a calendar file."""

@@ -15,6 +15,7 @@ from engcert.certificates.models import Certificate
 from engcert.cpd.tasks import member_address
 from engcert.registration.models import Registration
 from engcert.renewals.models import Renewal, RenewalReminder
+from engcert.tasks_queue import rerunnable
 
 
 def _send(*, registration: Registration, template: str, context: dict[str, Any], address: str = "") -> None:
@@ -35,6 +36,7 @@ def _send(*, registration: Registration, template: str, context: dict[str, Any],
     send_mail(subject, body, None, [address])
 
 
+@rerunnable
 @task()
 def renewal_notify(*, renewal_id: int) -> None:
     renewal = Renewal.objects.select_related(
@@ -47,6 +49,7 @@ def renewal_notify(*, renewal_id: int) -> None:
     )
 
 
+@rerunnable
 @task()
 def reminder_send(*, reminder_id: int) -> None:
     reminder = RenewalReminder.objects.select_related(
@@ -60,6 +63,7 @@ def reminder_send(*, reminder_id: int) -> None:
     )
 
 
+@rerunnable
 @task()
 def expired_send(*, certificate_id: int) -> None:
     certificate = Certificate.objects.select_related("registration__holder", "registration__society").get(

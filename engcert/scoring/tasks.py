@@ -14,8 +14,10 @@ from engcert.examiners.selectors import evaluation_policy_for
 from engcert.organisations.enums import Role
 from engcert.scoring.domain.reminders import sheet_reminders_send
 from engcert.scoring.selectors import LIVE_SEAT_VALUES
+from engcert.tasks_queue import rerunnable
 
 
+@rerunnable
 @task()
 def seat_conflict_notify(*, seat_id: int) -> None:
     """Tell the society's staff that an examiner gave up a seat over a conflict of interest."""

@@ -13,6 +13,7 @@ from django.utils import translation
 from django_tasks import task
 
 from engcert.accounts.models import User
+from engcert.tasks_queue import rerunnable
 from engcert.units.domain import unit_admin_invitation_token_issue
 from engcert.units.models import AdminInvitation, AdminRequest, EngineerInvitation
 
@@ -29,6 +30,7 @@ def _send(*, address: str, language: str, template: str, context: dict[str, Any]
     send_mail(subject, body, None, [address])
 
 
+@rerunnable
 @task()
 def admin_invitation_deliver(*, invitation_id: int) -> None:
     invitation = AdminInvitation.objects.select_related("unit", "unit__society", "invited_by").get(
@@ -48,6 +50,7 @@ def admin_invitation_deliver(*, invitation_id: int) -> None:
     )
 
 
+@rerunnable
 @task()
 def admin_request_notify(*, request_id: int) -> None:
     request = AdminRequest.objects.select_related("unit", "unit__society", "user").get(pk=request_id)
@@ -59,6 +62,7 @@ def admin_request_notify(*, request_id: int) -> None:
     )
 
 
+@rerunnable
 @task()
 def engineer_invitation_send(*, invitation_id: int) -> None:
     invitation = EngineerInvitation.objects.select_related(
