@@ -20,6 +20,40 @@ from engcert.registration.models import Registration
 _serial = itertools.count(1)
 
 
+def member_registration(
+    society: Organisation,
+    *,
+    name: str = "王伟",
+    name_en: str = "Wang Wei",
+    holder: User | None = None,
+    unit: Organisation | None = None,
+    grade_code: str = "PE",
+    discipline_code: str | None = None,
+    serial: int | None = None,
+) -> Registration:
+    """A registered member of `society`, made directly (no evaluation), ready for a certificate."""
+    serial = serial if serial is not None else next(_serial)
+    grade = Grade.objects.filter(code=grade_code).order_by("-pk").first()
+    assert grade is not None
+    discipline = (
+        Discipline.objects.get(society=society, code=discipline_code)
+        if discipline_code
+        else Discipline.objects.filter(society=society, parent__isnull=False).order_by("pk").first()
+    )
+    return Registration.objects.create(
+        member_number=f"M-{society.code}-{serial:05d}",
+        holder=holder,
+        full_name=name,
+        full_name_en=name_en,
+        email=holder.email if holder is not None else f"member{serial}@example.com",
+        unit=unit,
+        society=society,
+        grade=grade,
+        discipline=discipline,
+        registered_at=timezone.now(),
+    )
+
+
 def member_certificate(
     society: Organisation,
     *,
@@ -36,25 +70,18 @@ def member_certificate(
     reason: str = "",
 ) -> Certificate:
     serial = next(_serial)
-    grade = Grade.objects.filter(code=grade_code).order_by("-pk").first()
-    assert grade is not None
-    discipline = (
-        Discipline.objects.get(society=society, code=discipline_code)
-        if discipline_code
-        else Discipline.objects.filter(society=society, parent__isnull=False).order_by("pk").first()
-    )
-    registration = Registration.objects.create(
-        member_number=f"M-{society.code}-{serial:05d}",
+    registration = member_registration(
+        society,
+        name=name,
+        name_en=name_en,
         holder=holder,
-        full_name=name,
-        full_name_en=name_en,
-        email=holder.email if holder is not None else f"member{serial}@example.com",
         unit=unit,
-        society=society,
-        grade=grade,
-        discipline=discipline,
-        registered_at=timezone.now(),
+        grade_code=grade_code,
+        discipline_code=discipline_code,
+        serial=serial,
     )
+    grade = registration.grade
+    discipline = registration.discipline
     start = valid_from or timezone.localdate() - timedelta(days=30)
     certificate = Certificate(
         number=number or f"{society.code.upper()}-2026-T{serial:07d}X",

@@ -11,13 +11,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 from pypdf import PdfReader
 
 from engcert.certificates.domain import certificate_issue
-from engcert.frameworks.models import Grade
-from engcert.organisations.models import Discipline, Organisation
-from engcert.registration.models import Registration
+from engcert.organisations.models import Organisation
+from tests.certificates.public_helpers import member_registration
 from tests.conftest import World
 from tests.cpd.members import member_user
 
@@ -51,19 +49,8 @@ def test_a_name_made_of_markup_is_printed_literally_and_makes_no_script_or_link(
 ) -> None:
     Organisation.objects.filter(pk=world.unit.pk).update(name=UNIT, name_en=UNIT)
     holder = member_user("member@example.com", NAME)
-    registration = Registration.objects.create(
-        member_number="CEA2026CSEE000001",
-        holder=holder,
-        full_name=NAME,
-        full_name_en=NAME_EN,
-        email=holder.email,
-        unit=world.unit,
-        society=world.society,
-        grade=Grade.objects.filter(code="PE").order_by("-pk").first(),
-        discipline=Discipline.objects.filter(society=world.society, parent__isnull=False)
-        .order_by("pk")
-        .first(),
-        registered_at=timezone.now(),
+    registration = member_registration(
+        world.society, name=NAME, name_en=NAME_EN, holder=holder, unit=world.unit
     )
     certificate = certificate_issue(registration=registration, by=world.staff)
 
